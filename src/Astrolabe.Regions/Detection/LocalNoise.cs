@@ -1,0 +1,249 @@
+using System.Buffers;
+using Astrolabe.Regions.Cubes;
+
+namespace Astrolabe.Regions.Detection;
+
+/// <summary>Turns a cube into a signal-to-noise cube by dividing out a noise that varies by channel and across the
+/// field (a primary-beam-corrected ALMA cube is noisier towards its edges).</summary>
+/// <remarks>Channel noise first (atmospheric lines make some channels noisier), then a spatial noise map from
+/// tiles over all channels, interpolated bilinearly between tile centres. Every estimate is a clipped MAD.</remarks>
+public static class LocalNoise
+{
+    /// <summary>Writes data / noise into <paramref name="snr"/> (same layout as the cube; NaN stays NaN) and returns the
+    /// cube-wide noise in data units (the median of the channel noises), or NaN when the cube has too few finite values.</summary>
+    public static double Normalise(Cube cube, float[] snr, int tileSize)
+    {
+        int planeSize = cube.PlaneSize;
+        Array.Copy(cube.Data, snr, cube.Data.Length);
+
+        // Channel noise: one robust sigma per plane; a plane with too few finite values borrows the median.
+        var channelSigma = new double[cube.Channels];
+        for (int z = 0; z < cube.Channels; z++)
+        {
+            channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 1_000_000);
+        }
+        double typical = MedianOfFinitePositive(channelSigma);
+        if (double.IsNaN(typical))
+        {
+            // Not enough finite data in any single plane: fall back to one estimate over the whole cube.
+            typical = RobustNoise.Sigma(snr);
+            if (!(typical > 0))
+            {
+                return double.NaN;
+            }
+            Array.Fill(channelSigma, typical);
+        }
+        for (int z = 0; z < cube.Channels; z++)
+        {
+            double s = channelSigma[z] > 0 ? channelSigma[z] : typical;
+            Scale(snr.AsSpan(z * planeSize, planeSize), (float)(1.0 / s));
+        }
+
+        if (cube.Channels >= MinimumChannelsForSpectralNoise)
+        {
+            ApplySpectralNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
+        }
+        else
+        {
+            ApplySpatialNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
+        }
+        return typical;
+    }
+
+    /// <summary>Below this many channels a spectrum is too short for its own noise estimate; tiles are used instead.</summary>
+    public const int MinimumChannelsForSpectralNoise = 16;
+
+    /// <summary>Noise map from each pixel's spectrum: the MAD over channels, averaged over a sliding window of
+    /// <paramref name="window"/>² pixels. It follows a primary-beam pattern right up to the blanked edge, which fixed tiles cannot.</summary>
+    private static void ApplySpectralNoiseMap(int width, int height, int channels, float[] snr, int window)
+    {
+        int planeSize = width * height;
+        var mad = new float[planeSize];
+        var spectrum = new float[channels];
+        for (int p = 0; p < planeSize; p++)
+        {
+            int n = 0;
+            for (int z = 0; z < channels; z++)
+            {
+                float v = snr[z * planeSize + p];
+                if (float.IsFinite(v))
+                {
+                    spectrum[n++] = v;
+                }
+            }
+            if (n < MinimumChannelsForSpectralNoise / 2)
+            {
+                mad[p] = float.NaN;
+                continue;
+            }
+            Span<float> live = spectrum.AsSpan(0, n);
+            double median = Selection.Median(live);
+            for (int i = 0; i < n; i++)
+            {
+                live[i] = MathF.Abs((float)(live[i] - median));
+            }
+            mad[p] = (float)Selection.Median(live);
+        }
+
+        // Mean of the finite MADs in a window around each pixel (summed-area table: cost independent of the window).
+        int half = Math.Max(1, window / 2);
+        var sum = new double[(width + 1) * (height + 1)];
+        var count = new int[(width + 1) * (height + 1)];
+        for (int y = 0; y < height; y++)
+        {
+            double rowSum = 0;
+            int rowCount = 0;
+            for (int x = 0; x < width; x++)
+            {
+                float m = mad[y * width + x];
+                if (float.IsFinite(m))
+                {
+                    rowSum += m;
+                    rowCount++;
+                }
+                int at = (y + 1) * (width + 1) + x + 1;
+                sum[at] = sum[at - (width + 1)] + rowSum;
+                count[at] = count[at - (width + 1)] + rowCount;
+            }
+        }
+        var inverse = new float[planeSize];
+        for (int y = 0; y < height; y++)
+        {
+            int ya = Math.Max(0, y - half), yb = Math.Min(height, y + half + 1);
+            for (int x = 0; x < width; x++)
+            {
+                int xa = Math.Max(0, x - half), xb = Math.Min(width, x + half + 1);
+                int a = ya * (width + 1) + xa, b = ya * (width + 1) + xb, c = yb * (width + 1) + xa, d = yb * (width + 1) + xb;
+                int k = count[d] - count[b] - count[c] + count[a];
+                double s = sum[d] - sum[b] - sum[c] + sum[a];
+                inverse[y * width + x] = k > 0 && s > 0 ? (float)(k / (s * RobustNoise.MadToSigma)) : 0f;
+            }
+        }
+        for (int z = 0; z < channels; z++)
+        {
+            PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse);
+        }
+    }
+
+    private static void ApplySpatialNoiseMap(int width, int height, int channels, float[] snr, int tileSize)
+    {
+        int tilesX = Math.Max(1, (width + tileSize / 2) / tileSize);
+        int tilesY = Math.Max(1, (height + tileSize / 2) / tileSize);
+        if (tilesX == 1 && tilesY == 1)
+        {
+            return;
+        }
+        var tileSigma = new double[tilesX * tilesY];
+        int planeSize = width * height;
+        int maxPerTile = (int)Math.Min(int.MaxValue / 2, (long)((width + tilesX - 1) / tilesX) * ((height + tilesY - 1) / tilesY) * channels);
+        int stride = Math.Max(1, maxPerTile / 400_000);
+        float[] sample = ArrayPool<float>.Shared.Rent(maxPerTile / stride + 1);
+        try
+        {
+            for (int ty = 0; ty < tilesY; ty++)
+            {
+                int y0 = ty * height / tilesY, y1 = (ty + 1) * height / tilesY;
+                for (int tx = 0; tx < tilesX; tx++)
+                {
+                    int x0 = tx * width / tilesX, x1 = (tx + 1) * width / tilesX;
+                    int n = 0;
+                    long k = 0;
+                    for (int z = 0; z < channels; z++)
+                    {
+                        for (int y = y0; y < y1; y++)
+                        {
+                            ReadOnlySpan<float> row = snr.AsSpan(z * planeSize + y * width + x0, x1 - x0);
+                            for (int x = 0; x < row.Length; x++, k++)
+                            {
+                                if (k % stride == 0 && float.IsFinite(row[x]) && n < sample.Length)
+                                {
+                                    sample[n++] = row[x];
+                                }
+                            }
+                        }
+                    }
+                    tileSigma[ty * tilesX + tx] = RobustNoise.SigmaOfSample(sample.AsSpan(0, n), minimumCount: 64);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sample);
+        }
+
+        // Tiles without enough data (blanked corners) take the mean of the finite tiles.
+        double sum = 0;
+        int count = 0;
+        foreach (double s in tileSigma)
+        {
+            if (s > 0)
+            {
+                sum += s;
+                count++;
+            }
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        double fallback = sum / count;
+        for (int i = 0; i < tileSigma.Length; i++)
+        {
+            if (!(tileSigma[i] > 0))
+            {
+                tileSigma[i] = fallback;
+            }
+        }
+
+        // Inverse noise map at every pixel, bilinear between tile centres, then applied to every plane.
+        var inverse = new float[planeSize];
+        for (int y = 0; y < height; y++)
+        {
+            double fy = Math.Clamp((y + 0.5) * tilesY / height - 0.5, 0, tilesY - 1);
+            int iy = Math.Min((int)fy, tilesY - 1);
+            int iy1 = Math.Min(iy + 1, tilesY - 1);
+            double wy = fy - iy;
+            for (int x = 0; x < width; x++)
+            {
+                double fx = Math.Clamp((x + 0.5) * tilesX / width - 0.5, 0, tilesX - 1);
+                int ix = Math.Min((int)fx, tilesX - 1);
+                int ix1 = Math.Min(ix + 1, tilesX - 1);
+                double wx = fx - ix;
+                double s = (1 - wy) * ((1 - wx) * tileSigma[iy * tilesX + ix] + wx * tileSigma[iy * tilesX + ix1])
+                         + wy * ((1 - wx) * tileSigma[iy1 * tilesX + ix] + wx * tileSigma[iy1 * tilesX + ix1]);
+                inverse[y * width + x] = (float)(1.0 / s);
+            }
+        }
+        for (int z = 0; z < channels; z++)
+        {
+            PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse);
+        }
+    }
+
+    private static void Scale(Span<float> values, float factor)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] *= factor;
+        }
+    }
+
+    private static double MedianOfFinitePositive(double[] values)
+    {
+        var finite = new List<double>(values.Length);
+        foreach (double v in values)
+        {
+            if (v > 0)
+            {
+                finite.Add(v);
+            }
+        }
+        if (finite.Count == 0)
+        {
+            return double.NaN;
+        }
+        finite.Sort();
+        int m = finite.Count / 2;
+        return finite.Count % 2 == 1 ? finite[m] : 0.5 * (finite[m - 1] + finite[m]);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+
+namespace Astrolabe.Regions.Detection;
+
+/// <summary>Robust noise estimate: median absolute deviation over finite values, iterated with a sigma clip so
+/// that emission (and absorption) does not inflate the result.</summary>
+public static class RobustNoise
+{
+    /// <summary>1 / Φ⁻¹(3/4): turns a median absolute deviation into a Gaussian standard deviation.</summary>
+    public const double MadToSigma = 1.482602218505602;
+
+    /// <summary>Returns the clipped MAD sigma of the finite values in <paramref name="values"/>, or NaN when fewer than
+    /// <paramref name="minimumCount"/> are finite. At most <paramref name="maxSamples"/> values are used, taken at a fixed
+    /// stride, so the answer is deterministic.</summary>
+    public static double Sigma(ReadOnlySpan<float> values, double clip = 3.5, int maxIterations = 8,
+        int maxSamples = 4_000_000, int minimumCount = 16)
+    {
+        int stride = values.Length <= maxSamples ? 1 : (int)((values.Length + (long)maxSamples - 1) / maxSamples);
+        int capacity = (values.Length + stride - 1) / stride;
+        float[] rented = ArrayPool<float>.Shared.Rent(Math.Max(capacity, 1));
+        try
+        {
+            int n = 0;
+            for (int i = 0; i < values.Length; i += stride)
+            {
+                float v = values[i];
+                if (float.IsFinite(v))
+                {
+                    rented[n++] = v;
+                }
+            }
+            return SigmaOfSample(rented.AsSpan(0, n), clip, maxIterations, minimumCount);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>As <see cref="Sigma"/> but over a sample the caller owns; the sample is reordered.</summary>
+    public static double SigmaOfSample(Span<float> sample, double clip = 3.5, int maxIterations = 8, int minimumCount = 16)
+    {
+        int n = sample.Length;
+        if (n < minimumCount)
+        {
+            return double.NaN;
+        }
+        float[] deviations = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            double sigma = double.NaN;
+            double previous = double.NaN;
+            for (int iteration = 0; iteration < maxIterations; iteration++)
+            {
+                Span<float> live = sample[..n];
+                double median = Selection.Median(live);
+                Span<float> dev = deviations.AsSpan(0, n);
+                for (int i = 0; i < n; i++)
+                {
+                    dev[i] = MathF.Abs((float)(live[i] - median));
+                }
+                double mad = Selection.Median(dev);
+                sigma = MadToSigma * mad;
+                if (sigma == 0 || sigma == previous)
+                {
+                    break;
+                }
+                previous = sigma;
+
+                // Keep only values within clip·sigma of the median; stop when nothing more is clipped.
+                double limit = clip * sigma;
+                int kept = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    float v = live[i];
+                    if (Math.Abs(v - median) <= limit)
+                    {
+                        live[kept++] = v;
+                    }
+                }
+                if (kept == n || kept < minimumCount)
+                {
+                    break;
+                }
+                n = kept;
+            }
+            return sigma;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(deviations);
+        }
+    }
+}
