@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Astrolabe.Fits.Tests;
+
+/// <summary>Compares what we read with what astropy reads (via Scripts/dump_fits.py and Scripts/wcs_grid.py).</summary>
+internal static class Astropy
+{
+    /// <summary>astropy's reading of a file: per HDU, its cards and (for images) its pixels as float64.</summary>
+    public static List<AstropyHdu> Dump(string path)
+    {
+        var prefix = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".astropy");
+        var json = Python.RunJson("dump_fits.py", path, prefix);
+        var result = new List<AstropyHdu>();
+        foreach (var hdu in json.EnumerateArray())
+        {
+            var index = hdu.GetProperty("index").GetInt32();
+            double[]? data = null;
+            if (hdu.TryGetProperty("shape", out _))
+            {
+                var bytes = File.ReadAllBytes($"{prefix}.{index}.f8");
+                data = new double[bytes.Length / 8];
+                Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
+            }
+            result.Add(new AstropyHdu(index, hdu.GetProperty("type").GetString()!, hdu.GetProperty("cards").Clone(), data));
+        }
+        return result;
+    }
+
+    /// <summary>Asserts our header holds the same cards, in order, with the same values as astropy's.</summary>
+    public static void AssertSameCards(JsonElement astropyCards, Header ours)
+    {
+        var expected = astropyCards.EnumerateArray().ToList();
+        Assert.Equal(expected.Count, ours.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var e = expected[i];
+            var card = ours.Cards[i];
+            var keyword = e.GetProperty("keyword").GetString()!;
+            Assert.Equal(keyword, card.Keyword);
+            var kind = e.GetProperty("kind").GetString();
+            var where = $"card {i + 1} {keyword}";
+            switch (kind)
+            {
+                case "commentary":
+                    Assert.True(card.IsCommentary, where);
+                    Assert.Equal(e.GetProperty("value").GetString()!.TrimEnd(), card.ValueText!.TrimEnd());
+                    break;
+                case "logical":
+                    Assert.True(card.TryGetBool(out var b), where);
+                    Assert.Equal(e.GetProperty("value").GetBoolean(), b);
+                    break;
+                case "integer":
+                    Assert.True(card.TryGetLong(out var l), where);
+                    Assert.Equal(long.Parse(e.GetProperty("value").GetString()!, CultureInfo.InvariantCulture), l);
+                    break;
+                case "real":
+                    Assert.True(card.TryGetDouble(out var d), where);
+                    Assert.Equal(double.Parse(e.GetProperty("value").GetString()!, CultureInfo.InvariantCulture), d);
+                    break;
+                case "string":
+                    Assert.Equal(CardValueKind.String, card.Kind);
+                    Assert.Equal(e.GetProperty("value").GetString(), card.ValueText);
+                    break;
+                case "complex":
+                    Assert.True(card.TryGetComplex(out var c), where);
+                    Assert.Equal(e.GetProperty("value")[0].GetDouble(), c.Real);
+                    Assert.Equal(e.GetProperty("value")[1].GetDouble(), c.Imaginary);
+                    break;
+                case "undefined":
+                    Assert.Equal(CardValueKind.Undefined, card.Kind);
+                    break;
+            }
+            if (kind != "commentary")
+                Assert.Equal(e.GetProperty("comment").GetString() ?? "", card.Comment ?? "");
+        }
+    }
+
+    /// <summary>Asserts two pixel arrays are identical, NaN matching NaN.</summary>
+    public static void AssertSamePixels(double[] expected, double[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (double.IsNaN(expected[i]) && double.IsNaN(actual[i])) continue;
+            if (expected[i] != actual[i])
+                Assert.Fail($"{what}: pixel {i} is {actual[i].ToString("R", CultureInfo.InvariantCulture)}, astropy reads {expected[i].ToString("R", CultureInfo.InvariantCulture)}");
+        }
+    }
+}
+
+internal sealed record AstropyHdu(int Index, string Type, JsonElement Cards, double[]? Data);
