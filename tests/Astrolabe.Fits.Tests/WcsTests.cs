@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace Astrolabe.Fits.Tests;
+
+/// <summary>Headers written by astropy, one per WCS feature, with astropy.wcs's answers over a pixel grid.</summary>
+public sealed class WcsCasesFixture
+{
+    public WcsCasesFixture()
+    {
+        Directory = TestData.NewTempDirectory();
+        Cases = Python.RunJson("wcs_cases.py", Directory);
+    }
+
+    public string Directory { get; }
+
+    public JsonElement Cases { get; }
+}
+
+public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFixture>
+{
+    public static TheoryData<string> ProjectionCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var p in new[] { "SIN", "TAN", "ARC", "ZEA", "STG" })
+            foreach (var v in new[] { "small", "wide_south", "pc_rotated", "cd_matrix", "galactic_lonpole", "near_pole" })
+                data.Add($"{p}_{v}");
+        foreach (var p in new[] { "CAR", "AIT", "MOL", "SFL", "MER", "CEA" })
+            foreach (var v in new[] { "allsky", "offset", "galactic", "oblique", "oblique_latpole", "lonpole" })
+                data.Add($"{p}_{v}");
+        foreach (var c in new[] { "SIN_slant", "TAN_crota", "TAN_arcsec_units", "TAN_icrs", "TAN_fk4" }) data.Add(c);
+        return data;
+    }
+
+    public static TheoryData<string> SpectralCases() =>
+        new("cube_FREQ_Hz", "cube_FREQ_GHz", "cube_VRAD_kms", "cube_VRAD_ms", "cube_VOPT_kms", "cube_WAVE_m", "cube_WAVE_um", "cube_coupled_pc");
+
+    [Theory]
+    [MemberData(nameof(ProjectionCases))]
+    public void Celestial_pixel_world_agrees_with_astropy(string name) => Compare(name);
+
+    [Theory]
+    [MemberData(nameof(SpectralCases))]
+    public void Spectral_cube_pixel_world_agrees_with_astropy(string name) => Compare(name);
+
+    private void Compare(string name)
+    {
+        var expected = fixture.Cases.GetProperty(name);
+        using var fits = FitsFile.Open(expected.GetProperty("file").GetString()!);
+        var wcs = Wcs.FromHeader(fits.Primary.Header);
+        WcsComparison.AssertMatchesAstropy(wcs, expected);
+    }
+
+    [Fact]
+    public void Frames_come_from_ctype_and_radesys()
+    {
+        Assert.Equal(CelestialFrame.Galactic, Open("TAN_galactic_lonpole").Frame);
+        Assert.Equal(CelestialFrame.Icrs, Open("TAN_icrs").Frame);
+        var fk4 = Open("TAN_fk4");
+        Assert.Equal(CelestialFrame.Fk4, fk4.Frame);
+        Assert.Equal(1950.0, fk4.Equinox);
+        Assert.Equal(CelestialFrame.Icrs, Open("TAN_small").Frame); // no RADESYS, no EQUINOX: ICRS
+    }
+
+    [Fact]
+    public void Velocity_axis_converts_to_frequency_with_the_rest_frequency()
+    {
+        var wcs = Open("cube_VRAD_kms");
+        Assert.Equal(SpectralKind.RadioVelocity, wcs.SpectralKind);
+        var v = wcs.PixelToSpectral(2.0); // CRPIX3 = 3 (1-based): the reference channel
+        Assert.Equal(-5000.0, v, 9);
+        Assert.Equal(2.2975900e11 * (1 + 5000.0 / Spectral.C), wcs.PixelToFrequency(2.0), 1e-3);
+        Assert.Equal(2.0, wcs.SpectralToPixel(-5000.0), 12);
+    }
+
+    [Fact]
+    public void Celestial_helpers_round_trip()
+    {
+        var wcs = Open("SIN_pc_rotated");
+        var (lon, lat) = wcs.PixelToCelestial(3.5, 30.25);
+        var (x, y) = wcs.CelestialToPixel(lon, lat);
+        Assert.Equal(3.5, x, 9);
+        Assert.Equal(30.25, y, 9);
+    }
+
+    private Wcs Open(string name)
+    {
+        using var fits = FitsFile.Open(fixture.Cases.GetProperty(name).GetProperty("file").GetString()!);
+        return Wcs.FromHeader(fits.Primary.Header);
+    }
+}
