@@ -1,7 +1,17 @@
+using Astrolabe.Hub.Identity;
+using Astrolabe.Hub.JupyterApi;
+using Astrolabe.Hub.Portal;
+using Astrolabe.Hub.Proxy;
+using Astrolabe.Hub.Sessions;
+using Astrolabe.Hub.State;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Astrolabe.Hub;
 
@@ -10,11 +20,55 @@ public static class HubEndpoints
 {
     public static IServiceCollection AddHub(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = HubOptions.From(configuration);
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new OptionsValidationException("Hub", typeof(HubOptions), errors);
+
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new HubDatabase(options.DatabaseConnectionString));
+        services.AddSingleton<HubStore>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<HubIdentity>();
+        services.AddSingleton<Accounts>();
+        services.AddSingleton(new UnixAccounts(options.UnixUserPrefix));
+        services.AddSingleton<LocalProcessSpawner>();
+        services.AddSingleton<ISpawner>(sp => sp.GetRequiredService<LocalProcessSpawner>());
+        services.AddSingleton<ServerSessions>();
+        services.AddSingleton<UserProxy>();
+        services.AddHostedService<HubLifetime>();
+
+        services.AddAuthentication(HubAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        // Keys for antiforgery tokens live with the hub's data so they survive restarts and can be shared by replicas.
+        var keys = Path.Combine(options.FullDataRoot, "keys");
+        Directory.CreateDirectory(keys);
+        File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        services.AddDataProtection().SetApplicationName("astrolabe").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "astrolabe-xsrf";
+            a.Cookie.Path = "/hub";
+            a.Cookie.SecurePolicy = options.SecureCookies == "Always" ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            a.FormFieldName = "_xsrf";
+        });
         return services;
     }
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        var proxy = app.Services.GetRequiredService<UserProxy>();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/user")) { await proxy.HandleAsync(context); return; }
+            if (context.Request.Path.StartsWithSegments("/hub")) context.Response.Headers["X-JupyterHub-Version"] = ApiModels.Version;
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHubApi();
+        app.MapPortal();
         return app;
     }
 }

@@ -1,0 +1,52 @@
+using Astrolabe.Hub.Identity;
+using Astrolabe.Hub.Sessions;
+using Astrolabe.Hub.State;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Astrolabe.Hub;
+
+/// <summary>Start-up and background work: schema, first administrator, re-adopting live servers, flushing activity, expiring secrets.</summary>
+public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerSessions sessions, HubStore store, HubOptions options,
+    IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.FullDataRoot);
+        await database.MigrateAsync(ct);
+        var adminName = configuration["Hub:AdminUser"] ?? "admin";
+        var first = await accounts.EnsureFirstAdminAsync(adminName, Environment.GetEnvironmentVariable("ASTROLABE_ADMIN_PASSWORD") is { Length: > 0 } p ? p : null, ct);
+        if (first is { } created)
+        {
+            // Printed once, to the console only: never to the log.
+            Console.WriteLine(created.Password is null
+                ? $"Astrolabe: created the first administrator '{created.Name}' with the password from ASTROLABE_ADMIN_PASSWORD."
+                : $"""
+                   Astrolabe: created the first administrator.
+                       user name: {created.Name}
+                       password:  {created.Password}
+                   This password is shown only once. Change it with `astrolabe user passwd {created.Name}`.
+                   """);
+        }
+        await sessions.AdoptAsync(ct);
+        log.LogInformation("Hub ready on {Listen}; data in {DataRoot}; state in {Database}", options.Listen, options.FullDataRoot,
+            database.IsPostgres ? "PostgreSQL" : "SQLite");
+        await base.StartAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var tick = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false) is true)
+        {
+            try
+            {
+                await sessions.FlushActivityAsync(ct);
+                if (++tick % 60 == 0) await store.RemoveExpiredAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Background hub work failed"); }
+        }
+    }
+}

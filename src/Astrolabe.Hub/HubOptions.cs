@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Astrolabe.Hub;
+
+/// <summary>The hub's settings, bound from the `Hub` configuration section (plus the top-level `DataRoot` and `Listen`).</summary>
+public sealed class HubOptions
+{
+    /// <summary>Where hub state, logs and user homes live. Top-level setting `DataRoot`.</summary>
+    public string DataRoot { get; set; } = "astrolabe-data";
+
+    /// <summary>Address the platform listens on. Top-level setting `Listen`.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:8000";
+
+    /// <summary>ADO.NET connection string for hub state: `Data Source=...` selects SQLite, `Host=...` PostgreSQL.
+    /// Empty means a SQLite file `hub.db` under the data root.</summary>
+    public string Database { get; set; } = "";
+
+    /// <summary>URL user servers use to reach the hub API; empty derives it from `Listen`.</summary>
+    public string InternalApiUrl { get; set; } = "";
+
+    /// <summary>The single-user server command.</summary>
+    public string SingleUserCommand { get; set; } = "/usr/bin/jupyterhub-singleuser";
+
+    /// <summary>The page a freshly started server opens (the classic notebook UI).</summary>
+    public string DefaultUrl { get; set; } = "/tree";
+
+    /// <summary>Prefix of the Unix account made for each user (`astro-alice`). Only used when the hub runs as root.</summary>
+    public string UnixUserPrefix { get; set; } = "astro-";
+
+    /// <summary>How long a server may take from start to answering HTTP.</summary>
+    public double SpawnTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Session cookie lifetime.</summary>
+    public double SessionHours { get; set; } = 12;
+
+    /// <summary>`Auto` marks the session cookie Secure on HTTPS requests; `Always` for every request (TLS terminated
+    /// by a proxy in front); `Never` only for testing.</summary>
+    public string SecureCookies { get; set; } = "Auto";
+
+    /// <summary>Failed logins per account and client address before login is refused for a while.</summary>
+    public int LoginFailuresBeforeLockout { get; set; } = 5;
+
+    /// <summary>How long a lockout lasts.</summary>
+    public double LockoutMinutes { get; set; } = 5;
+
+    /// <summary>PBKDF2 iterations for new password hashes (stored with the hash, so raising it is safe).</summary>
+    public int PasswordIterations { get; set; } = 210_000;
+
+    /// <summary>Largest body the hub API accepts (the proxy streams user-server bodies without a limit).</summary>
+    public long MaxApiBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Tokens for services such as jupyterhub-idle-culler: `Hub:Services:0:Name`, `:Token` (or
+    /// `:TokenEnvironmentVariable`), `:Scopes:0`...</summary>
+    public List<ServiceOptions> Services { get; set; } = [];
+
+    public string DatabaseConnectionString =>
+        string.IsNullOrWhiteSpace(Database) ? $"Data Source={Path.Combine(FullDataRoot, "hub.db")}" : Database;
+
+    public string FullDataRoot => Path.GetFullPath(DataRoot);
+
+    /// <summary>Reads the options from configuration: `DataRoot` and `Listen` at the top level, the rest under `Hub`.</summary>
+    public static HubOptions From(IConfiguration configuration)
+    {
+        var options = new HubOptions();
+        configuration.GetSection("Hub").Bind(options);
+        options.DataRoot = configuration["DataRoot"] ?? options.DataRoot;
+        options.Listen = configuration["Listen"] ?? options.Listen;
+        return options;
+    }
+
+    /// <summary>Every problem with the settings, each naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataRoot)) errors.Add("DataRoot must not be empty.");
+        if (!Uri.TryCreate(Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+            errors.Add($"Listen '{Listen}' is not an http(s) URL such as http://127.0.0.1:8000.");
+        if (InternalApiUrl.Length > 0 && !Uri.TryCreate(InternalApiUrl, UriKind.Absolute, out _))
+            errors.Add($"Hub:InternalApiUrl '{InternalApiUrl}' is not an absolute URL.");
+        if (!Database.Contains('=') && Database.Length > 0)
+            errors.Add("Hub:Database must be a connection string ('Data Source=hub.db' or 'Host=...;Database=...').");
+        if (SpawnTimeoutSeconds is <= 0 or > 3600) errors.Add($"Hub:SpawnTimeoutSeconds must be in (0, 3600], not {SpawnTimeoutSeconds}.");
+        if (SessionHours is <= 0 or > 24 * 90) errors.Add($"Hub:SessionHours must be in (0, 2160], not {SessionHours}.");
+        if (SecureCookies is not ("Auto" or "Always" or "Never")) errors.Add($"Hub:SecureCookies must be Auto, Always or Never, not '{SecureCookies}'.");
+        if (LoginFailuresBeforeLockout < 1) errors.Add("Hub:LoginFailuresBeforeLockout must be at least 1.");
+        if (PasswordIterations < 10_000) errors.Add($"Hub:PasswordIterations must be at least 10000, not {PasswordIterations}.");
+        if (MaxApiBodyBytes < 1024) errors.Add("Hub:MaxApiBodyBytes must be at least 1024.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(UnixUserPrefix, "^[a-z_][a-z0-9_-]{0,7}$"))
+            errors.Add($"Hub:UnixUserPrefix '{UnixUserPrefix}' must be 1-8 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'.");
+        for (var i = 0; i < Services.Count; i++)
+        {
+            var s = Services[i];
+            if (!UserName.IsValid(s.Name, out var why)) errors.Add($"Hub:Services:{i}:Name: {why}");
+            if (string.IsNullOrEmpty(s.ResolveToken()))
+                errors.Add($"Hub:Services:{i} ('{s.Name}') has no Token (or its TokenEnvironmentVariable is unset).");
+            else if (s.ResolveToken()!.Length < 16) errors.Add($"Hub:Services:{i}:Token must be at least 16 characters.");
+            foreach (var scope in s.Scopes)
+                if (!Scopes.IsKnown(scope)) errors.Add($"Hub:Services:{i}:Scopes: unknown scope '{scope}'. Known: {string.Join(", ", Scopes.All)}.");
+        }
+        return errors;
+    }
+}
+
+/// <summary>An operator-configured service (such as an idle culler) with its API token and scopes.</summary>
+public sealed class ServiceOptions
+{
+    public string Name { get; set; } = "";
+    public string? Token { get; set; }
+    public string? TokenEnvironmentVariable { get; set; }
+    public List<string> Scopes { get; set; } = [];
+
+    public string? ResolveToken() =>
+        !string.IsNullOrEmpty(Token) ? Token
+        : TokenEnvironmentVariable is { Length: > 0 } v ? Environment.GetEnvironmentVariable(v) : null;
+}

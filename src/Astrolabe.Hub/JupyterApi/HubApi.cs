@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Astrolabe.Hub.Identity;
+using Astrolabe.Hub.Sessions;
+using Astrolabe.Hub.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Astrolabe.Hub.JupyterApi;
+
+/// <summary>The JupyterHub-compatible REST API under /hub/api: what jupyterhub-singleuser, jupyterhub-idle-culler
+/// and JupyterHub's clients call. Handlers are thin; the model lives in Accounts, HubStore and ServerSessions.</summary>
+public static class HubApi
+{
+    public static void MapHubApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/hub/api").AddEndpointFilter(async (ctx, next) =>
+        {
+            try { return await next(ctx); }
+            catch (ApiRequest.BadRequest e) { return HubErrors.Result(e.Status, e.Message); }
+            catch (ArgumentException e) { return HubErrors.Result(400, e.Message); }
+        });
+        api.MapGet("/", () => Results.Json(new { version = ApiModels.Version }));
+        api.MapGet("/user", CurrentUser).RequireAuthorization();
+        api.MapGet("/users", ListUsers).RequireAuthorization();
+        api.MapGet("/users/{name}", GetUser).RequireAuthorization();
+        api.MapPost("/users/{name}", CreateUser).RequireAuthorization();
+        api.MapDelete("/users/{name}", DeleteUser).RequireAuthorization();
+        api.MapPost("/users/{name}/activity", Activity).RequireAuthorization();
+        api.MapPost("/users/{name}/server", StartServer).RequireAuthorization();
+        api.MapDelete("/users/{name}/server", StopServer).RequireAuthorization();
+        api.MapGet("/users/{name}/server/progress", ProgressStream).RequireAuthorization();
+        api.MapGet("/users/{name}/tokens", ListTokens).RequireAuthorization();
+        api.MapPost("/users/{name}/tokens", CreateToken).RequireAuthorization();
+        api.MapGet("/users/{name}/tokens/{id}", GetToken).RequireAuthorization();
+        api.MapDelete("/users/{name}/tokens/{id}", DeleteToken).RequireAuthorization();
+        api.MapOAuth();
+    }
+
+    private static IResult Forbidden(string what) => HubErrors.Result(403, $"Not allowed to {what}.");
+    private static IResult NoUser(string name) => HubErrors.Result(404, $"No such user: '{name}'.");
+
+    private static async Task<IResult> CurrentUser(ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        var scopes = me.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList();
+        var name = me.Identity!.Name!;
+        Dictionary<string, object?> model;
+        if (me.FindFirst(Scopes.KindClaim)?.Value == "service")
+            model = new() { ["kind"] = "service", ["name"] = name, ["admin"] = false, ["roles"] = Array.Empty<string>() };
+        else
+        {
+            var user = await store.FindUserAsync(name, ct);
+            if (user is null) return HubErrors.Result(403, "The token's user no longer exists.");
+            model = ApiModels.User(user, await store.ListServersAsync([name], ct));
+        }
+        model["scopes"] = scopes;
+        model["session_id"] = me.FindFirst(Scopes.SessionClaim)?.Value;
+        model["token_id"] = me.FindFirst(Scopes.TokenIdClaim)?.Value;
+        return Results.Json(model);
+    }
+
+    private static async Task<IResult> ListUsers(HttpContext http, ClaimsPrincipal me, HubStore store, string? state, int? offset, int? limit, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.ListUsers) && !Scopes.AllowsAll(me, Scopes.ReadUsers)) return Forbidden("list users");
+        if (state is not (null or "" or "ready" or "active" or "inactive"))
+            return HubErrors.Result(400, $"state must be 'ready', 'active' or 'inactive', not '{state}'.");
+        var from = Math.Max(0, offset ?? 0);
+        var size = Math.Clamp(limit ?? 200, 1, 200);
+        var (users, total) = await store.ListUsersAsync(state is "" ? null : state, from, size, ct);
+        var servers = (await store.ListServersAsync(users.Select(u => u.Name), ct)).ToLookup(s => s.UserName);
+        var items = users.Select(u => ApiModels.User(u, servers[u.Name])).ToList();
+        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
+        object? next = null;
+        if (from + items.Count < total)
+        {
+            var query = $"offset={from + items.Count}&limit={size}" + (string.IsNullOrEmpty(state) ? "" : $"&state={state}");
+            next = new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/users?{query}" };
+        }
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["items"] = items,
+            ["_pagination"] = new { offset = from, limit = size, total, next },
+        });
+    }
+
+    private static async Task<IResult> GetUser(string name, ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.ReadUsers, name)) return Forbidden($"read user '{name}'");
+        var user = await store.FindUserAsync(name, ct);
+        return user is null ? NoUser(name) : Results.Json(ApiModels.User(user, await store.ListServersAsync([name], ct)));
+    }
+
+    private static async Task<IResult> CreateUser(string name, HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.AdminUsers)) return Forbidden("create users");
+        var body = await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes);
+        var admin = body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("admin", out var a) && a.ValueKind == JsonValueKind.True;
+        if (!UserName.IsValid(name, out var why)) return HubErrors.Result(400, why);
+        if (await accounts.Store.FindUserAsync(name, ct) is not null) return HubErrors.Result(409, $"User '{name}' already exists.");
+        var user = await accounts.AddUserAsync(name, admin, ApiRequest.OptionalString(body, "password"), ct);
+        return Results.Json(ApiModels.User(user, []), statusCode: 201);
+    }
+
+    private static async Task<IResult> DeleteUser(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.AdminUsers)) return Forbidden("delete users");
+        if (name == me.Identity!.Name) return HubErrors.Result(400, "You cannot delete yourself.");
+        if (await store.FindUserAsync(name, ct) is null) return NoUser(name);
+        await sessions.StopAsync(name, "", ct);
+        await store.RemoveUserAsync(name, ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> Activity(string name, HttpContext http, ClaimsPrincipal me, HubStore store, HubOptions options, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.UsersActivity, name)) return Forbidden($"report activity for '{name}'");
+        var body = await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes);
+        if (body is not { ValueKind: JsonValueKind.Object } o) return HubErrors.Result(400, "Expected a JSON object with 'last_activity' and/or 'servers'.");
+        if (await store.FindUserAsync(name, ct) is null) return NoUser(name);
+        if (o.TryGetProperty("servers", out var servers))
+        {
+            if (servers.ValueKind != JsonValueKind.Object) return HubErrors.Result(400, "'servers' must be an object of server name → {last_activity}.");
+            foreach (var server in servers.EnumerateObject())
+            {
+                var when = ParseTime(server.Value, $"servers.{server.Name}.last_activity");
+                if (when is { } w) await store.TouchServerActivityAsync(name, server.Name, w, ct);
+            }
+        }
+        if (o.TryGetProperty("last_activity", out _) && ParseTime(o, "last_activity") is { } t) await store.TouchUserActivityAsync(name, t, ct);
+        return Results.Ok();
+    }
+
+    private static DateTimeOffset? ParseTime(JsonElement holder, string where)
+    {
+        var element = holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("last_activity", out var v) ? v : holder;
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.String ||
+            !DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+            throw new ApiRequest.BadRequest(400, $"'{where}' must be an ISO-8601 timestamp such as 2026-01-01T00:00:00.000000Z.");
+        // Clocks of user servers are not trusted beyond now.
+        return t > DateTimeOffset.UtcNow ? DateTimeOffset.UtcNow : t;
+    }
+
+    private static async Task<IResult> StartServer(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.Servers, name)) return Forbidden($"start the server of '{name}'");
+        var user = await store.FindUserAsync(name, ct);
+        if (user is null) return NoUser(name);
+        if (user.Disabled) return HubErrors.Result(403, $"User '{name}' is disabled.");
+        if (!await sessions.StartAsync(user, "", ct))
+        {
+            var existing = await store.FindServerAsync(name, "", ct);
+            return existing?.State == ServerState.Running ? HubErrors.Result(400, $"{name}'s server is already running.")
+                : Results.Json(ApiModels.Server(existing!), statusCode: 202);
+        }
+        // Wait briefly so a fast start answers 201 like JupyterHub; otherwise 202 and the progress stream.
+        var progress = sessions.Progress(name, "");
+        for (var i = 0; i < 20 && progress is { Finished: false }; i++) await Task.Delay(50, ct);
+        var record = await store.FindServerAsync(name, "", ct);
+        if (progress?.Last is { Failed: true } failed) return HubErrors.Result(500, failed.Message);
+        return Results.Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);
+    }
+
+    private static async Task<IResult> StopServer(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.DeleteServers, name)) return Forbidden($"stop the server of '{name}'");
+        if (await store.FindUserAsync(name, ct) is null) return NoUser(name);
+        var record = await store.FindServerAsync(name, "", ct);
+        if (record is null or { State: ServerState.Stopped }) return Results.NoContent();
+        if (record.State == ServerState.Stopping) return Results.Accepted();
+        var stop = sessions.StopAsync(name, "", CancellationToken.None);
+        var finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(5), ct)) == stop;
+        return finished ? Results.NoContent() : Results.Accepted();
+    }
+
+    private static async Task ProgressStream(string name, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions)
+    {
+        var ct = http.RequestAborted;
+        if (!Scopes.Allows(me, Scopes.ReadServers, name)) { await HubErrors.WriteAsync(http, 403, $"Not allowed to read the server of '{name}'."); return; }
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        async Task Send(ProgressEvent e)
+        {
+            var json = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["progress"] = e.Progress, ["message"] = e.Message, ["ready"] = e.Ready, ["failed"] = e.Failed, ["url"] = e.Url,
+                ["html_message"] = System.Net.WebUtility.HtmlEncode(e.Message),
+            });
+            await http.Response.WriteAsync($"data: {json}\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+        }
+        var progress = sessions.Progress(name, "");
+        if (progress is null)
+        {
+            var record = await store.FindServerAsync(name, "", ct);
+            await Send(record?.State == ServerState.Running
+                ? new ProgressEvent(100, "Server ready", Ready: true, Url: ServerSessions.Prefix(name, ""))
+                : new ProgressEvent(100, "The server is not running.", Failed: true));
+            return;
+        }
+        try { await foreach (var e in progress.ReadAllAsync(ct)) await Send(e); }
+        catch (OperationCanceledException) { }
+    }
+
+    private static async Task<IResult> ListTokens(string name, ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.ReadTokens, name)) return Forbidden($"read the tokens of '{name}'");
+        var tokens = await store.ListTokensAsync(name, ct);
+        return Results.Json(new { api_tokens = tokens.Where(t => t.Kind == TokenKind.Api).Select(ApiModels.Token),
+                                  oauth_tokens = tokens.Where(t => t.Kind == TokenKind.OAuth).Select(ApiModels.Token) });
+    }
+
+    private static async Task<IResult> GetToken(string name, string id, ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.ReadTokens, name)) return Forbidden($"read the tokens of '{name}'");
+        var token = long.TryParse(id, out var n) ? (await store.ListTokensAsync(name, ct)).FirstOrDefault(t => t.Id == n) : null;
+        return token is null ? HubErrors.Result(404, $"No token '{id}' for user '{name}'.") : Results.Json(ApiModels.Token(token));
+    }
+
+    private static async Task<IResult> CreateToken(string name, HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.Tokens, name)) return Forbidden($"create tokens for '{name}'");
+        var body = await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes);
+        if (body is { } b && b.ValueKind != JsonValueKind.Object) return HubErrors.Result(400, "Expected a JSON object such as {\"note\": \"...\", \"expires_in\": 3600, \"scopes\": [...]}.");
+        var user = await accounts.Store.FindUserAsync(name, ct);
+        if (user is null) return NoUser(name);
+        var expiresIn = ApiRequest.OptionalNumber(body, "expires_in");
+        var scopes = ApiRequest.OptionalStrings(body, "scopes");
+        // A token made with a token can never hold more than the token that made it.
+        if (scopes is not null && me.FindFirst(Scopes.KindClaim)?.Value == "user" && me.FindFirst(Scopes.TokenIdClaim) is not null)
+            foreach (var s in scopes.Where(s => s != Scopes.Inherit))
+                if (!Scopes.Allows(me, s.Split('!')[0], name)) return Forbidden($"grant scope '{s}' with this token");
+        var (token, id) = await accounts.CreateTokenAsync(user, scopes, ApiRequest.OptionalString(body, "note") ?? "",
+            expiresIn is { } e ? TimeSpan.FromSeconds(e) : null, ct: ct);
+        var record = (await accounts.Store.ListTokensAsync(name, ct)).First(t => t.Id == id);
+        var model = ApiModels.Token(record);
+        model["token"] = token;
+        return Results.Json(model, statusCode: 201);
+    }
+
+    private static async Task<IResult> DeleteToken(string name, string id, ClaimsPrincipal me, Accounts accounts, CancellationToken ct)
+    {
+        if (!Scopes.Allows(me, Scopes.Tokens, name)) return Forbidden($"revoke the tokens of '{name}'");
+        if (!long.TryParse(id, out var n) || !await accounts.RevokeTokenAsync(name, n, ct)) return HubErrors.Result(404, $"No token '{id}' for user '{name}'.");
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Security.Claims;
+using Astrolabe.Hub.Identity;
+using Astrolabe.Hub.JupyterApi;
+using Astrolabe.Hub.Sessions;
+using Astrolabe.Hub.State;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using static Astrolabe.Hub.Portal.Layout;
+
+namespace Astrolabe.Hub.Portal;
+
+/// <summary>The browser pages: log in and out, the home page with the server's state and live start progress, and tokens.</summary>
+public static class PortalPages
+{
+    public static void MapPortal(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/hub/home"));
+        app.MapGet("/hub", () => Results.Redirect("/hub/home"));
+        app.MapGet("/hub/", () => Results.Redirect("/hub/home"));
+        app.MapGet("/hub/login", LoginPage);
+        app.MapPost("/hub/login", Login);
+        app.MapPost("/hub/logout", Logout);
+        app.MapGet("/hub/home", Home).RequireAuthorization();
+        app.MapPost("/hub/spawn", Spawn).RequireAuthorization();
+        app.MapPost("/hub/stop", Stop).RequireAuthorization();
+        app.MapGet("/hub/token", Tokens).RequireAuthorization();
+        app.MapPost("/hub/token", CreateToken).RequireAuthorization();
+        app.MapPost("/hub/token/revoke", RevokeToken).RequireAuthorization();
+    }
+
+    /// <summary>Only a local path may follow a login, never another site.</summary>
+    private static string SafeNext(string? next) =>
+        next is { Length: > 0 and < 2000 } && next[0] == '/' && !next.StartsWith("//", StringComparison.Ordinal) && !next.Contains('\\') ? next : "/hub/home";
+
+    private static async Task<string?> AntiforgeryErrorAsync(HttpContext http)
+    {
+        try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); return null; }
+        catch (AntiforgeryValidationException) { return "The form expired or did not come from this site; reload the page and try again."; }
+    }
+
+    private static IResult LoginPage(HttpContext http, string? next, string? error = null, int status = 200) =>
+        Page(http, "Log in", null, $"""
+            <h1>Log in</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+            <form method="post" action="/hub/login">
+              {Antiforgery(http)}
+              <input type="hidden" name="next" value="{E(SafeNext(next))}">
+              <p><label>User name<br><input type="text" name="username" autocomplete="username" autofocus required maxlength="64"></label></p>
+              <p><label>Password<br><input type="password" name="password" autocomplete="current-password" required maxlength="1024"></label></p>
+              <p><button type="submit">Log in</button></p>
+            </form>
+            """, status);
+
+    private static async Task<IResult> Login(HttpContext http, Accounts accounts, HubOptions options)
+    {
+        if (!http.Request.HasFormContentType) return LoginPage(http, null, "Send the login form.", 400);
+        if (await AntiforgeryErrorAsync(http) is { } bad) return LoginPage(http, null, bad, 400);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        string user = form["username"].ToString(), password = form["password"].ToString(), next = form["next"].ToString();
+        var (outcome, session, until) = await accounts.LoginAsync(user, password, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        switch (outcome)
+        {
+            case Accounts.LoginOutcome.Locked:
+                return LoginPage(http, next, $"Too many failed attempts. Try again after {until:HH:mm} UTC.", 429);
+            case Accounts.LoginOutcome.Wrong:
+                return LoginPage(http, next, "Wrong user name or password.", 403);
+        }
+        http.Response.Cookies.Append(HubIdentity.SessionCookie, session!, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", IsEssential = true,
+            Secure = options.SecureCookies == "Always" || (options.SecureCookies == "Auto" && http.Request.IsHttps),
+            Expires = DateTimeOffset.UtcNow.AddHours(options.SessionHours),
+        });
+        return Results.Redirect(SafeNext(next));
+    }
+
+    private static async Task<IResult> Logout(HttpContext http, Accounts accounts)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return LoginPage(http, null, bad, 400);
+        if (http.Request.Cookies.TryGetValue(HubIdentity.SessionCookie, out var session))
+            await accounts.LogoutAsync(Secrets.Hash(session), http.RequestAborted);
+        http.Response.Cookies.Delete(HubIdentity.SessionCookie, new CookieOptions { Path = "/" });
+        return Results.Redirect("/hub/login");
+    }
+
+    private static async Task<IResult> Home(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, string? error)
+    {
+        var name = me.Identity!.Name!;
+        var server = await store.FindServerAsync(name, "", http.RequestAborted);
+        var state = server?.State ?? ServerState.Stopped;
+        var last = sessions.Progress(name, "")?.Last;
+        var prefix = ServerSessions.Prefix(name, "");
+        var failure = error ?? (state == ServerState.Stopped && last is { Failed: true } ? last.Message : null);
+        var body = state switch
+        {
+            ServerState.Running => $"""
+                <p class="ok" id="state">Your server is running.</p>
+                <p><a href="{E(prefix)}"><button type="button" id="open">Open my server</button></a></p>
+                <form method="post" action="/hub/stop">{Antiforgery(http)}<button class="secondary" type="submit" id="stop">Stop my server</button></form>
+                """,
+            ServerState.Starting => $$"""
+                <p id="state">Your server is starting…</p>
+                <progress id="bar" max="100" value="{{last?.Progress ?? 0}}"></progress>
+                <p id="message" class="muted">{{E(last?.Message)}}</p>
+                <pre id="failure" class="error" hidden></pre>
+                <script>
+                  const source = new EventSource("/hub/api/users/{{E(Uri.EscapeDataString(name))}}/server/progress");
+                  source.onmessage = (m) => {
+                    const e = JSON.parse(m.data);
+                    document.getElementById("bar").value = e.progress;
+                    document.getElementById("message").textContent = e.message;
+                    if (e.ready) { source.close(); window.location.href = e.url; }
+                    if (e.failed) { source.close(); const f = document.getElementById("failure"); f.textContent = e.message; f.hidden = false;
+                                    document.getElementById("state").textContent = "Your server could not start."; }
+                  };
+                </script>
+                """,
+            ServerState.Stopping => """<p id="state">Your server is stopping… <a href="/hub/home">refresh</a></p>""",
+            _ => $"""
+                <p id="state">Your server is not running.</p>
+                <form method="post" action="/hub/spawn">{Antiforgery(http)}<button type="submit" id="start">Start my server</button></form>
+                """,
+        };
+        var admin = me.HasClaim(Scopes.AdminClaim, "true") ? " <span class=\"muted\">(administrator)</span>" : "";
+        return Page(http, "Home", name, $"""
+            <h1>Welcome, {E(name)}{admin}</h1>
+            {(failure is null ? "" : $"<pre class=\"error\" role=\"alert\" id=\"error\">{E(failure)}</pre>")}
+            {body}
+            <p class="muted">Your notebooks live in your home directory and stay there between servers. <a href="/hub/token">API tokens</a> let programs act as you.</p>
+            """);
+    }
+
+    private static async Task<IResult> Spawn(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
+        var user = await store.FindUserAsync(me.Identity!.Name!, http.RequestAborted);
+        if (user is null || user.Disabled) return Results.Redirect("/hub/login");
+        await sessions.StartAsync(user, "", http.RequestAborted);
+        return Results.Redirect("/hub/home");
+    }
+
+    private static async Task<IResult> Stop(HttpContext http, ClaimsPrincipal me, ServerSessions sessions)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
+        await sessions.StopAsync(me.Identity!.Name!, "", http.RequestAborted);
+        return Results.Redirect("/hub/home");
+    }
+
+    private static async Task<IResult> Tokens(HttpContext http, ClaimsPrincipal me, HubStore store, string? created = null, string? error = null, int status = 200)
+    {
+        var name = me.Identity!.Name!;
+        var tokens = (await store.ListTokensAsync(name, http.RequestAborted)).Where(t => t.Kind == TokenKind.Api).ToList();
+        var rows = string.Concat(tokens.Select(t => $"""
+            <tr><td><code>{E(t.Prefix)}…</code></td><td>{E(t.Note)}</td><td>{E(string.Join(" ", t.Scopes))}</td>
+            <td>{E(ApiModels.Time(t.Created)?[..16].Replace('T', ' '))}</td><td>{E(t.Expires is { } x ? ApiModels.Time(x)![..16].Replace('T', ' ') : "never")}</td>
+            <td>{E(t.LastUsed is { } u ? ApiModels.Time(u)![..16].Replace('T', ' ') : "—")}</td>
+            <td><form method="post" action="/hub/token/revoke" style="margin:0">{Antiforgery(http)}<input type="hidden" name="id" value="{t.Id}"><button class="secondary" type="submit">Revoke</button></form></td></tr>
+            """));
+        return Page(http, "Tokens", name, $"""
+            <h1>API tokens</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+            {(created is null ? "" : $"<p>Your new token — copy it now, it is shown only once:</p><p><code class=\"token\" id=\"new-token\">{E(created)}</code></p><p class=\"muted\">Send it as <code>Authorization: token …</code>.</p>")}
+            <form method="post" action="/hub/token">
+              {Antiforgery(http)}
+              <p><label>Note<br><input type="text" name="note" maxlength="200" placeholder="what this token is for"></label></p>
+              <p><label>Expires in (days, empty for never)<br><input type="number" name="expires_days" min="1" max="3650"></label></p>
+              <p><button type="submit">Create a token</button></p>
+            </form>
+            <h2>Your tokens</h2>
+            {(tokens.Count == 0 ? "<p class=\"muted\">None yet.</p>" : $"<table><tr><th>Token</th><th>Note</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th><th></th></tr>{rows}</table>")}
+            """, status);
+    }
+
+    private static async Task<IResult> CreateToken(HttpContext http, ClaimsPrincipal me, Accounts accounts, HubStore store)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return await Tokens(http, me, store, error: bad, status: 400);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        TimeSpan? expires = null;
+        if (form["expires_days"].ToString() is { Length: > 0 } d)
+        {
+            if (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 3650)
+                return await Tokens(http, me, store, error: $"Expires in must be a whole number of days from 1 to 3650, not '{d}'.", status: 400);
+            expires = TimeSpan.FromDays(days);
+        }
+        var user = await store.FindUserAsync(me.Identity!.Name!, http.RequestAborted);
+        try
+        {
+            var (token, _) = await accounts.CreateTokenAsync(user!, null, form["note"].ToString(), expires, ct: http.RequestAborted);
+            return await Tokens(http, me, store, created: token);
+        }
+        catch (ArgumentException e) { return await Tokens(http, me, store, error: e.Message, status: 400); }
+    }
+
+    private static async Task<IResult> RevokeToken(HttpContext http, ClaimsPrincipal me, Accounts accounts, HubStore store)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return await Tokens(http, me, store, error: bad, status: 400);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (!long.TryParse(form["id"], out var id) || !await accounts.RevokeTokenAsync(me.Identity!.Name!, id, http.RequestAborted))
+            return await Tokens(http, me, store, error: "No such token.", status: 404);
+        return Results.Redirect("/hub/token");
+    }
+}

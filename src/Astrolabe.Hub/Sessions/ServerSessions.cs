@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Astrolabe.Hub.Identity;
+using Astrolabe.Hub.State;
+using Microsoft.Extensions.Logging;
+
+namespace Astrolabe.Hub.Sessions;
+
+/// <summary>The lifecycle of notebook servers: start (with progress), readiness, routing, activity, stop, and
+/// re-adoption of live servers after a hub restart. State lives in the database so any replica can route.</summary>
+public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts accounts, HubOptions options, ILogger<ServerSessions> log, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<(string User, string Server), SpawnProgress> _progress = new();
+    private readonly ConcurrentDictionary<(string User, string Server), CancellationTokenSource> _starting = new();
+    private readonly ConcurrentDictionary<(string User, string Server), (Uri? Url, DateTimeOffset Until)> _routes = new();
+    private readonly ConcurrentDictionary<(string User, string Server), DateTimeOffset> _activity = new();
+    private static readonly HttpClient Probe = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+
+    public static string ClientId(string user, string server) => server.Length == 0 ? $"jupyterhub-user-{user}" : $"jupyterhub-user-{user}-{server}";
+    public static string Prefix(string user, string server) => server.Length == 0 ? $"/user/{user}/" : $"/user/{user}/{server}/";
+
+    public SpawnProgress? Progress(string user, string server) => _progress.GetValueOrDefault((user, server));
+
+    public string ApiUrl => options.InternalApiUrl.Length > 0 ? options.InternalApiUrl.TrimEnd('/')
+        : new Uri(new Uri(options.Listen.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "[::1]")), "/hub/api").ToString();
+
+    /// <summary>Starts a server unless it is already starting or running. Returns false when it already was.</summary>
+    public async Task<bool> StartAsync(UserRecord user, string server, CancellationToken ct)
+    {
+        if (!await store.TransitionServerAsync(user.Name, server, [ServerState.Stopped], ServerState.Starting, ct)) return false;
+        var progress = new SpawnProgress();
+        _progress[(user.Name, server)] = progress;
+        var cts = new CancellationTokenSource(TimeSpan.FromSeconds(options.SpawnTimeoutSeconds));
+        _starting[(user.Name, server)] = cts;
+        progress.Add(new ProgressEvent(0, "Server requested"));
+        _ = Task.Run(() => SpawnAsync(user, server, progress, cts.Token), CancellationToken.None);
+        return true;
+    }
+
+    private async Task SpawnAsync(UserRecord user, string server, SpawnProgress progress, CancellationToken ct)
+    {
+        var key = (user.Name, server);
+        string? state = null;
+        try
+        {
+            var (token, _) = await accounts.CreateTokenAsync(user,
+                [$"{Scopes.UsersActivity}!user={user.Name}", $"{Scopes.AccessServers}!server={user.Name}/{server}", $"{Scopes.ReadUsers}!user={user.Name}"],
+                $"server {user.Name}/{server}", null, TokenKind.Server, serverName: server, ct: ct);
+            var prefix = Prefix(user.Name, server);
+            var scopes = JsonSerializer.Serialize(new[] { $"access:servers!server={user.Name}/{server}", $"access:servers!user={user.Name}" });
+            var env = new Dictionary<string, string>
+            {
+                ["JUPYTERHUB_API_TOKEN"] = token,
+                ["JPY_API_TOKEN"] = token,
+                ["JUPYTERHUB_CLIENT_ID"] = ClientId(user.Name, server),
+                ["JUPYTERHUB_API_URL"] = ApiUrl,
+                ["JUPYTERHUB_ACTIVITY_URL"] = $"{ApiUrl}/users/{user.Name}/activity",
+                ["JUPYTERHUB_SERVICE_PREFIX"] = prefix,
+                ["JUPYTERHUB_USER"] = user.Name,
+                ["JUPYTERHUB_SERVER_NAME"] = server,
+                ["JUPYTERHUB_OAUTH_CALLBACK_URL"] = prefix + "oauth_callback",
+                ["JUPYTERHUB_OAUTH_ACCESS_SCOPES"] = scopes,
+                ["JUPYTERHUB_OAUTH_SCOPES"] = scopes,
+                ["JUPYTERHUB_BASE_URL"] = "/",
+                ["JUPYTERHUB_HOST"] = "",
+                ["JUPYTERHUB_DEFAULT_URL"] = options.DefaultUrl,
+            };
+            var reporter = new Progress<string>(m => progress.Add(new ProgressEvent(Math.Min(60, (progress.Last?.Progress ?? 0) + 15), m)));
+            var spawned = await spawner.StartAsync(new SpawnRequest(user.Name, server, prefix, env), reporter, ct);
+            state = spawned.State;
+            await store.SetSpawnerStateAsync(user.Name, server, state, CancellationToken.None);
+            progress.Add(new ProgressEvent(70, "Waiting for the server to answer"));
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!await spawner.IsAliveAsync(state, ct))
+                {
+                    var tail = await spawner.ReadLogTailAsync(state, 20, CancellationToken.None);
+                    throw new SpawnException("The notebook server exited while starting. Its last lines:\n" + tail);
+                }
+                if (await AnswersAsync(spawned.Url, ct)) break;
+                await Task.Delay(50, ct); // readiness within ~50 ms of the server listening
+            }
+            await store.SetServerRunningAsync(user.Name, server, spawned.Url.ToString(), state, CancellationToken.None);
+            _routes[key] = (spawned.Url, DateTimeOffset.MaxValue);
+            progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: prefix));
+            log.LogInformation("Server {User}/{Server} ready at {Url}", user.Name, server, spawned.Url);
+        }
+        catch (Exception e)
+        {
+            var message = e switch
+            {
+                SpawnException s => s.Message,
+                OperationCanceledException when _starting.GetValueOrDefault(key)?.IsCancellationRequested == true && !IsStopping(key) =>
+                    $"The server did not answer within {options.SpawnTimeoutSeconds:0} s (setting Hub:SpawnTimeoutSeconds)." +
+                    (state is null ? "" : " Its last lines:\n" + await spawner.ReadLogTailAsync(state, 20, CancellationToken.None)),
+                OperationCanceledException => "The start was cancelled because the server was stopped.",
+                _ => $"The server could not start: {e.Message}",
+            };
+            log.LogWarning("Server {User}/{Server} failed to start: {Message}", user.Name, server, message);
+            progress.Add(new ProgressEvent(100, message, Failed: true));
+            if (!IsStopping(key))
+            {
+                if (state is not null) await spawner.StopAsync(state, CancellationToken.None);
+                await CleanUpAsync(user.Name, server);
+            }
+        }
+        finally
+        {
+            if (_starting.TryRemove(key, out var cts)) cts.Dispose();
+        }
+    }
+
+    private readonly ConcurrentDictionary<(string, string), bool> _stopping = new();
+    private bool IsStopping((string, string) key) => _stopping.ContainsKey(key);
+
+    private static async Task<bool> AnswersAsync(Uri url, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await Probe.GetAsync(new Uri(url, "api"), ct);
+            return true; // any HTTP answer means it is listening
+        }
+        catch (HttpRequestException) { return false; }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return false; }
+    }
+
+    /// <summary>Stops a starting or running server. Returns false when there was none.</summary>
+    public async Task<bool> StopAsync(string user, string server, CancellationToken ct)
+    {
+        var key = (user, server);
+        if (!await store.TransitionServerAsync(user, server, [ServerState.Starting, ServerState.Running], ServerState.Stopping, ct)) return false;
+        _stopping[key] = true;
+        try
+        {
+            if (_starting.TryGetValue(key, out var cts)) await cts.CancelAsync();
+            var record = await store.FindServerAsync(user, server, ct);
+            if (record?.SpawnerState is { } state) await spawner.StopAsync(state, CancellationToken.None);
+            await CleanUpAsync(user, server);
+            log.LogInformation("Server {User}/{Server} stopped", user, server);
+            return true;
+        }
+        finally { _stopping.TryRemove(key, out _); }
+    }
+
+    private async Task CleanUpAsync(string user, string server)
+    {
+        await store.RemoveServerTokensAsync(user, server, ClientId(user, server), CancellationToken.None);
+        await store.SetServerStoppedAsync(user, server, CancellationToken.None);
+        _routes.TryRemove((user, server), out _);
+        accounts.ForgetIdentities();
+    }
+
+    /// <summary>Where a running server is, or null. Read from the database (briefly cached), so replicas agree.</summary>
+    public async Task<Uri?> RouteAsync(string user, string server, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_routes.TryGetValue((user, server), out var r) && r.Until > now) return r.Url;
+        var record = await store.FindServerAsync(user, server, ct);
+        var url = record is { State: ServerState.Running, Url: { } u } ? new Uri(u) : null;
+        _routes[(user, server)] = (url, now.AddSeconds(2));
+        return url;
+    }
+
+    public void StampActivity(string user, string server) => _activity[(user, server)] = clock.GetUtcNow();
+
+    /// <summary>Writes activity gathered by the proxy to the database; called periodically.</summary>
+    public async Task FlushActivityAsync(CancellationToken ct)
+    {
+        foreach (var key in _activity.Keys.ToArray())
+            if (_activity.TryRemove(key, out var when))
+                await store.TouchServerActivityAsync(key.User, key.Server, when, ct);
+    }
+
+    /// <summary>After a restart: live servers are routed again, dead ones are marked stopped and their tokens revoked.</summary>
+    public async Task AdoptAsync(CancellationToken ct)
+    {
+        foreach (var s in await store.ListLiveServersAsync(ct))
+        {
+            var alive = s.SpawnerState is { } st && await spawner.IsAliveAsync(st, ct);
+            if (alive && s.State == ServerState.Running && s.Url is not null)
+            {
+                _routes[(s.UserName, s.Name)] = (new Uri(s.Url), DateTimeOffset.MaxValue);
+                log.LogInformation("Re-adopted server {User}/{Server} at {Url}", s.UserName, s.Name, s.Url);
+                continue;
+            }
+            if (alive && s.SpawnerState is { } orphan) await spawner.StopAsync(orphan, ct); // half-started before the restart
+            await CleanUpAsync(s.UserName, s.Name);
+            log.LogInformation("Server {User}/{Server} was gone after restart; marked stopped", s.UserName, s.Name);
+        }
+    }
+
+    /// <summary>Stops every server this hub knows to be live (used by tests and an operator's shutdown).</summary>
+    public async Task StopAllAsync(CancellationToken ct)
+    {
+        foreach (var s in await store.ListLiveServersAsync(ct)) await StopAsync(s.UserName, s.Name, ct);
+    }
+}
