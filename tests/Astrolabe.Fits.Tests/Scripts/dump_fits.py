@@ -44,6 +44,7 @@ def main():
                 data = np.asarray(hdu.data, dtype=np.float64)
                 data.astype("<f8").tofile(f"{prefix}.{i}.f8")
                 item["shape"] = list(data.shape)
+                item["dtype"] = hdu.data.dtype.name
             out.append(item)
     print(json.dumps(out))
 
