@@ -60,12 +60,14 @@ public sealed partial class FitsWriter : IDisposable
     {
         using var image = BeginImage(bitpix, axes, cards);
         image.Write(data);
+        image.Complete();
     }
 
     public void WriteImage(ReadOnlySpan<double> data, long[] axes, Header? cards = null, int bitpix = -64)
     {
         using var image = BeginImage(bitpix, axes, cards);
         image.Write(data);
+        image.Complete();
     }
 
     /// <summary>

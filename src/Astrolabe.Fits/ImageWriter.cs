@@ -91,21 +91,29 @@ public sealed class ImageWriter : IDisposable
         PixelsWritten += stored.Length;
     }
 
-    /// <summary>Finishes the HDU (pads the data unit). Throws if fewer pixels than the image holds were written.</summary>
+    /// <summary>Finishes the HDU; throws if fewer pixels than the image holds were written.</summary>
+    public void Complete()
+    {
+        if (PixelsWritten != PixelCount)
+            throw new InvalidOperationException($"Image HDU completed with {PixelsWritten} of {PixelCount} pixels written.");
+        Dispose();
+    }
+
+    /// <summary>
+    /// Finishes the HDU (pads the data unit). Missing pixels are written as zeros so the file stays
+    /// structurally valid; call <see cref="Complete"/> to have that reported instead.
+    /// </summary>
     public void Dispose()
     {
         if (_done) return;
         _done = true;
-        if (PixelsWritten != PixelCount)
+        var bpp = PixelCodec.BytesPerPixel(_bitpix);
+        if (PixelsWritten < PixelCount)
         {
-            // Keep the file structurally valid, then report the mistake.
-            var missing = PixelCount - PixelsWritten;
-            var zeros = new byte[Math.Min(missing * PixelCodec.BytesPerPixel(_bitpix), 1 << 20)];
-            for (var left = missing * PixelCodec.BytesPerPixel(_bitpix); left > 0; left -= zeros.Length)
+            var zeros = new byte[Math.Min((PixelCount - PixelsWritten) * bpp, 1 << 20)];
+            for (var left = (PixelCount - PixelsWritten) * bpp; left > 0; left -= zeros.Length)
                 _owner.Stream.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
-            _owner.EndHdu(PixelCount * PixelCodec.BytesPerPixel(_bitpix));
-            throw new InvalidOperationException($"Image HDU completed with {PixelsWritten} of {PixelCount} pixels written.");
         }
-        _owner.EndHdu(PixelCount * PixelCodec.BytesPerPixel(_bitpix));
+        _owner.EndHdu(PixelCount * bpp);
     }
 }
