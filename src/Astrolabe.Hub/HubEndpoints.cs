@@ -24,6 +24,10 @@ public static class HubEndpoints
         var errors = options.Validate();
         if (errors.Count > 0) throw new OptionsValidationException("Hub", typeof(HubOptions), errors);
 
+        // Everything the platform writes (state database, keys, logs, results) is private to its account unless a
+        // file is opened up on purpose (user homes are chowned to their owner).
+        Posix.Umask(0b000_111_111);
+
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new HubDatabase(options.DatabaseConnectionString));

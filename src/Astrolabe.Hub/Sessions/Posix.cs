@@ -13,6 +13,9 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Chown(string path, int uid, int gid);
 
+    [LibraryImport("libc", EntryPoint = "umask")]
+    public static partial int Umask(int mask);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial int GetEuid();
 
