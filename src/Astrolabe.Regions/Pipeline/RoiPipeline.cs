@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Astrolabe.Fits;
+using Astrolabe.Regions.Catalogue;
+using Astrolabe.Regions.Cubes;
+using Astrolabe.Regions.Detection;
+
+namespace Astrolabe.Regions.Pipeline;
+
+/// <summary>The <c>astrolabe roi</c> job: finds regions in many cubes on all cores within a memory budget, isolates each
+/// cube's failure, records progress for resumption and writes one catalogue.</summary>
+public sealed class RoiPipeline
+{
+    private readonly RoiPipelineOptions _options;
+
+    public RoiPipeline(RoiPipelineOptions options)
+    {
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>Finds the regions of one cube file; throws with a reason when the file cannot be used.</summary>
+    public static async Task<(IReadOnlyList<RegionOfInterest> Regions, IReadOnlyList<string> Notes)> ProcessFileAsync(
+        string path, RegionFinder finder, CancellationToken cancellationToken = default)
+    {
+        using var file = FitsFile.Open(path);
+        return await ProcessImage(file, path, finder, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PipelineReport> RunAsync(Action<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var problems = new List<string>();
+        var files = CubeInputs.Expand(_options.Inputs, problems);
+        var finder = new RegionFinder(_options.Finder);
+        long budgetBytes = _options.MemoryBudgetBytes > 0 ? _options.MemoryBudgetBytes : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        var budget = new MemoryBudget(budgetBytes);
+
+        string? outputFolder = Path.GetDirectoryName(Path.GetFullPath(_options.Output));
+        if (outputFolder is not null) Directory.CreateDirectory(outputFolder);
+        using var state = PipelineState.Open(PipelineState.PathFor(_options.Output), PipelineState.Describe(_options.Finder), _options.Resume);
+
+        var sizes = new long[files.Count];
+        long bytesTotal = 0;
+        for (int i = 0; i < files.Count; i++)
+        {
+            sizes[i] = SizeOf(files[i]);
+            bytesTotal += sizes[i];
+        }
+
+        var outcomes = new CubeOutcome[files.Count];
+        var rows = new IReadOnlyList<RegionOfInterest>[files.Count];
+        int done = 0, skipped = 0, failed = 0, regions = 0;
+        long bytesDone = 0, bytesSkipped = 0;
+        var gate = new object();
+        void Report(string file)
+        {
+            if (progress is null) return;
+            PipelineProgress snapshot;
+            lock (gate)
+            {
+                var elapsed = clock.Elapsed;
+                long worked = bytesDone - bytesSkipped, left = bytesTotal - bytesDone;
+                TimeSpan? remaining = worked > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * left / worked) : null;
+                snapshot = new PipelineProgress(files.Count, done, skipped, failed, bytesTotal, bytesDone, regions, elapsed, file) { Remaining = remaining };
+            }
+            progress(snapshot);
+        }
+        Report("");
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, ct) =>
+        {
+            string file = files[i];
+            var (outcome, found) = await ProcessOneAsync(file, state, finder, budget, ct).ConfigureAwait(false);
+            outcomes[i] = outcome;
+            rows[i] = found;
+            lock (gate)
+            {
+                done++;
+                if (outcome.Skipped)
+                {
+                    skipped++;
+                    bytesSkipped += sizes[i];
+                }
+                if (!outcome.Succeeded) failed++;
+                regions += found.Count;
+                bytesDone += sizes[i];
+            }
+            Report(file);
+        }).ConfigureAwait(false);
+
+        var all = new List<RegionOfInterest>(regions);
+        foreach (var part in rows) all.AddRange(part);
+        RoiCatalogue.Write(_options.Output, all);
+        return new PipelineReport(_options.Output, outcomes, problems, all.Count, clock.Elapsed);
+    }
+
+    private static async Task<(CubeOutcome, IReadOnlyList<RegionOfInterest>)> ProcessOneAsync(
+        string file, PipelineState state, RegionFinder finder, MemoryBudget budget, CancellationToken cancellationToken)
+    {
+        string key;
+        long size = 0, modified = 0;
+        try
+        {
+            key = Path.GetFullPath(file);
+            var info = new FileInfo(file);
+            if (info.Exists)
+            {
+                size = info.Length;
+                modified = info.LastWriteTimeUtc.Ticks;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            key = file;
+        }
+
+        if (state.Done(key, size, modified) is { } earlier)
+        {
+            return (new CubeOutcome(file, true, true, earlier.Regions.Count, null, earlier.Notes), earlier.Regions);
+        }
+
+        try
+        {
+            using var fits = FitsFile.Open(file);
+            var (found, notes) = await ProcessImage(fits, file, finder, budget, cancellationToken).ConfigureAwait(false);
+            state.Record(new CubeRecord { Key = key, File = file, Size = size, ModifiedTicks = modified, Succeeded = true, Notes = notes, Regions = found });
+            return (new CubeOutcome(file, true, false, found.Count, null, notes), found);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One bad cube must not stop the run: record why it failed and carry on.
+            string reason = Describe(e);
+            state.Record(new CubeRecord { Key = key, File = file, Size = size, ModifiedTicks = modified, Succeeded = false, Error = reason });
+            return (new CubeOutcome(file, false, false, 0, reason, []), []);
+        }
+    }
+
+    private static async Task<(IReadOnlyList<RegionOfInterest>, IReadOnlyList<string>)> ProcessImage(
+        FitsFile file, string label, RegionFinder finder, MemoryBudget? budget, CancellationToken cancellationToken)
+    {
+        var image = file.FirstImage ?? throw new InvalidDataException("no image HDU with pixels (NAXIS >= 2) in the file");
+        if (image.NAxis < 2)
+        {
+            throw new InvalidDataException($"the first image has NAXIS = {image.NAxis}; at least 2 axes are needed");
+        }
+        var description = CubeDescription.FromHeader(image.Header);
+        long needed = FitsCubeReader.VoxelCount(image, description) * FitsCubeReader.WorkingBytesPerVoxel;
+        long taken = budget is null ? 0 : await budget.AcquireAsync(needed, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var loaded = FitsCubeReader.Read(image, cancellationToken);
+            var notes = new List<string>(loaded.Notes);
+            foreach (var fix in file.Fixes) notes.Add(fix.ToString());
+            double correlated = double.IsFinite(loaded.Description.BeamAreaPixels) ? loaded.Description.BeamAreaPixels : 1;
+            var result = finder.Find(loaded.Cube, correlated, cancellationToken);
+            if (double.IsNaN(result.NoiseSigma))
+            {
+                notes.Add("no usable (finite) data: nothing to search");
+            }
+            var rows = new List<RegionOfInterest>(result.Regions.Count);
+            for (int i = 0; i < result.Regions.Count; i++)
+            {
+                rows.Add(RegionOfInterest.Measure(result.Regions[i], loaded.Description, label, i + 1, result.NoiseSigma));
+            }
+            return (rows, notes);
+        }
+        finally
+        {
+            if (taken > 0) budget!.Release(taken);
+        }
+    }
+
+    private static long SizeOf(string file)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return info.Exists ? info.Length : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>A one-line reason naming what is wrong, without a stack trace.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        FitsFormatException => $"not valid FITS: {e.Message}",
+        FileNotFoundException or DirectoryNotFoundException => $"not found: {e.Message}",
+        UnauthorizedAccessException => $"cannot be read: {e.Message}",
+        EndOfStreamException => $"truncated: {e.Message}",
+        InvalidDataException => $"not a usable cube: {e.Message}",
+        IOException => $"read error: {e.Message}",
+        OutOfMemoryException => "out of memory: the cube does not fit; lower the parallelism or raise the memory budget",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}

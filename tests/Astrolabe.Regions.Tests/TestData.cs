@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Astrolabe.Regions.Tests;
+
+/// <summary>Where test inputs live and where a test may write.</summary>
+internal static class TestData
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The real ALMA Science Verification cube (Orion KL, methanol), read from ../shared/data.</summary>
+    public static string AlmaCube => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "orion-methanol-alma-sv.fits"));
+
+    public static string NewTempDirectory()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "astrolabe-regions-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Astrolabe.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Astrolabe.slnx) above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Runs Debian's Python (/usr/bin/python3, which has astropy, matplotlib and nbclient) on a script.</summary>
+internal static class Python
+{
+    public const string Executable = "/usr/bin/python3";
+
+    public static string Run(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        foreach (string a in args) start.ArgumentList.Add(a);
+        start.Environment["MPLBACKEND"] = "Agg";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new Xunit.Sdk.XunitException($"python exited {process.ExitCode}:\n{stderr.Result}\n{stdout.Result}");
+        }
+        return stdout.Result;
+    }
+}
