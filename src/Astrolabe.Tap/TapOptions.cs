@@ -42,6 +42,9 @@ public sealed class TapOptions
     /// <summary>Asynchronous jobs that may run at the same time.</summary>
     public int MaxRunningJobs { get; set; } = 2;
 
+    /// <summary>Rows of the generated demo catalogue (top-level setting <c>Demo</c> = true).</summary>
+    public long DemoRows { get; set; } = 1_000_000;
+
     /// <summary>Resolved at start-up from the top-level <c>DataRoot</c> setting.</summary>
     internal string DataRoot { get; set; } = "./astrolabe-data";
 
@@ -80,6 +83,7 @@ internal sealed class TapOptionsValidator : IValidateOptions<TapOptions>
         Positive(options.MaxQueryLength, nameof(TapOptions.MaxQueryLength));
         Positive(options.JobLifetimeDays, nameof(TapOptions.JobLifetimeDays));
         Positive(options.MaxRunningJobs, nameof(TapOptions.MaxRunningJobs));
+        Positive(options.DemoRows, nameof(TapOptions.DemoRows));
         if (options.AsyncTimeoutSeconds > options.AsyncMaxTimeoutSeconds)
         {
             failures.Add($"{TapOptions.Section}:AsyncTimeoutSeconds ({options.AsyncTimeoutSeconds}) must not exceed " +
