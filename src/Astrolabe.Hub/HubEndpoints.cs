@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,7 +55,7 @@ public static class HubEndpoints
         {
             a.Cookie.Name = "astrolabe-xsrf";
             a.Cookie.Path = "/hub";
-            a.Cookie.SecurePolicy = options.SecureCookies == "Always" ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             a.FormFieldName = "_xsrf";
         });
         return services;
@@ -63,6 +64,9 @@ public static class HubEndpoints
     public static WebApplication MapHub(this WebApplication app)
     {
         var proxy = app.Services.GetRequiredService<UserProxy>();
+        // Behind a TLS-terminating proxy on this machine (nginx, a load balancer's local agent), take the scheme and
+        // client address it reports; headers from anywhere else are ignored (KnownProxies defaults to loopback).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/user")) { await proxy.HandleAsync(context); return; }
