@@ -10,7 +10,18 @@ public static class AdqlTranslator
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(dialect);
-        AdqlParser.Parse(adql);
-        throw new AdqlException("the ADQL translator is not implemented yet", 1, 1);
+        var statement = AdqlParser.Parse(adql);
+        return Translate(statement, catalog, dialect, maxRec);
+    }
+
+    /// <summary>Checks and translates an already parsed query.</summary>
+    public static SqlQuery Translate(QueryStatement statement, ITableCatalog catalog, SqlDialect dialect, long? maxRec = null)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        if (maxRec is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxRec), "MAXREC cannot be negative");
+        }
+        return new SqlWriter(catalog, dialect).Write(statement, maxRec);
     }
 }
