@@ -53,6 +53,18 @@ public sealed class TapOptions
 
     internal string ResultsDirectory => Path.Combine(DataRoot, "tap", "results");
 
+    /// <summary>The catalogue database's connection string from configuration (<c>Tap:ConnectionString</c>, else
+    /// the SQLite file under <c>DataRoot</c>), for tools that work on the database without the service.</summary>
+    public static string CatalogConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var options = new TapOptions
+        {
+            ConnectionString = configuration[$"{Section}:{nameof(ConnectionString)}"],
+            DataRoot = configuration["DataRoot"] is { Length: > 0 } root ? root : "./astrolabe-data",
+        };
+        return options.EffectiveConnectionString;
+    }
+
     /// <summary>The connection string actually used (the SQLite default filled in).</summary>
     internal string EffectiveConnectionString =>
         string.IsNullOrWhiteSpace(ConnectionString)

@@ -59,6 +59,79 @@ public static partial class CatalogIngest
         }
     }
 
+    /// <summary>Generates the demo catalogue (<paramref name="rows"/> objects) and publishes it as demo.objects.</summary>
+    public static async Task<IngestResult> IngestDemoAsync(string connectionString, long rows, IProgress<IngestProgress>? progress,
+        CancellationToken ct)
+    {
+        var db = CatalogDatabase.Create(connectionString);
+        try
+        {
+            using var source = new Demo.DemoCatalog(rows);
+            return await LoadAsync(db, Demo.DemoCatalog.Table, source, Demo.DemoCatalog.Metadata, progress, ct);
+        }
+        finally
+        {
+            if (db is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The published tables (schema.name) other than TAP_SCHEMA's, with their descriptions.</summary>
+    public static async Task<IReadOnlyList<(string Table, string? Description, int Columns)>> ListAsync(string connectionString,
+        CancellationToken ct)
+    {
+        var db = CatalogDatabase.Create(connectionString);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await TapSchema.EnsureCreatedAsync(db, connection, ct);
+            var tables = await TapSchema.LoadAsync(db, connection, ct);
+            return tables.Where(t => t.Schema != TapSchema.SchemaName)
+                .Select(t => (t.QualifiedName, t.Description, t.Columns.Count)).ToList();
+        }
+        finally
+        {
+            if (db is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Unpublishes a table and drops it; false when no such table is published.</summary>
+    public static async Task<bool> DropAsync(string connectionString, string qualifiedTable, CancellationToken ct)
+    {
+        var (schema, table) = SplitName(qualifiedTable);
+        if (schema.Equals(TapSchema.SchemaName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IngestException("TAP_SCHEMA tables cannot be dropped.");
+        }
+        var db = CatalogDatabase.Create(connectionString);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await TapSchema.EnsureCreatedAsync(db, connection, ct);
+            var published = (await TapSchema.LoadAsync(db, connection, ct))
+                .FirstOrDefault(t => t.QualifiedName.Equals(qualifiedTable, StringComparison.OrdinalIgnoreCase));
+            if (published is null)
+            {
+                return false;
+            }
+            await TapSchema.UnpublishAsync(db, connection, published.Schema, published.Name, ct);
+            await CatalogDatabase.ExecuteAsync(connection, $"DROP TABLE IF EXISTS {published.SqlName}", ct);
+            return true;
+        }
+        finally
+        {
+            if (db is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
     internal static ITableSource OpenSource(string file)
     {
         var name = file.ToLowerInvariant();
