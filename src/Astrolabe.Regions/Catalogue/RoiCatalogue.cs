@@ -59,7 +59,8 @@ public static class RoiCatalogue
     }
 
     /// <summary>CASA writes "Jy/beam" (and sometimes "JY/BEAM"); VOUnit spells the beam "beam".</summary>
-    public static string VoUnit(string unit) => unit.Replace("JY", "Jy").Replace("BEAM", "beam").Replace(" ", "");
+    public static string VoUnit(string unit) =>
+        unit.Replace(" ", "").Replace("JY", "Jy").Replace("BEAM", "beam").Replace("Beam", "beam").Replace("KM/S", "km/s");
 
     /// <summary>Writes <paramref name="rows"/> in the format named by the extension of <paramref name="path"/>
     /// (.vot/.xml VOTable, .csv, .fits/.fit/.fts FITS binary table), atomically: a reader never sees half a file.</summary>

@@ -5,7 +5,7 @@ namespace Astrolabe.Regions.Pipeline;
 
 /// <summary>Turns the command line's files, folders and globs into the list of cubes to process.</summary>
 /// <remarks>A folder is searched recursively for FITS files (.fits, .fit, .fts, and the same with .gz). A glob may use
-/// <c>*</c> and <c>?</c> within a path segment and <c>**</c> for any number of folders. The result is sorted and free of
+/// <c>*</c>, <c>?</c> and <c>[abc]</c> / <c>[a-z]</c> within a path segment and <c>**</c> for any number of folders. The result is sorted and free of
 /// duplicates so that a run's order, and its catalogue, do not depend on the file system.</remarks>
 public static class CubeInputs
 {
@@ -27,7 +27,7 @@ public static class CubeInputs
         foreach (string input in inputs)
         {
             int before = found.Count;
-            if (input.IndexOfAny(['*', '?']) >= 0)
+            if (IsGlob(input))
             {
                 foreach (string path in Glob(input)) found.Add(path);
             }
@@ -55,7 +55,7 @@ public static class CubeInputs
     {
         string normalized = pattern.Replace('\\', '/');
         string[] segments = normalized.Split('/');
-        int firstWild = Array.FindIndex(segments, s => s.IndexOfAny(['*', '?']) >= 0);
+        int firstWild = Array.FindIndex(segments, IsGlob);
         string root = string.Join('/', segments[..firstWild]);
         if (root.Length == 0) root = normalized.StartsWith('/') ? "/" : ".";
         if (!Directory.Exists(root)) yield break;
@@ -72,6 +72,8 @@ public static class CubeInputs
         }
     }
 
+    private static bool IsGlob(string text) => text.IndexOfAny(['*', '?']) >= 0 || (text.IndexOf('[') is int open and >= 0 && text.IndexOf(']', open) > open + 1);
+
     private static string ToRegex(string[] segments)
     {
         var sb = new StringBuilder();
@@ -84,8 +86,20 @@ public static class CubeInputs
                 sb.Append(i == segments.Length - 1 ? ".*" : "(?:[^/]+/)*");
                 continue;
             }
-            foreach (char ch in segment)
+            for (int k = 0; k < segment.Length; k++)
             {
+                char ch = segment[k];
+                int close = ch == '[' ? segment.IndexOf(']', k + 1) : -1;
+                if (close > k + 1)
+                {
+                    // A character class: letters and ranges are kept, anything else is escaped; [!...] negates.
+                    string inner = segment[(k + 1)..close];
+                    bool negate = inner.StartsWith('!');
+                    if (negate) inner = inner[1..];
+                    sb.Append(negate ? "[^" : "[").Append(Regex.Replace(inner, @"[^\w-]", m => "\\" + m.Value)).Append(']');
+                    k = close;
+                    continue;
+                }
                 sb.Append(ch switch { '*' => "[^/]*", '?' => "[^/]", _ => Regex.Escape(ch.ToString()) });
             }
             if (i < segments.Length - 1) sb.Append('/');
