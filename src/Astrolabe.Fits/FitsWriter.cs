@@ -99,11 +99,21 @@ public sealed partial class FitsWriter : IDisposable
         return writer;
     }
 
-    internal static void AppendCallerCards(Header header, Header? cards)
+    internal static void AppendCallerCards(Header header, Header? cards, bool table = false)
     {
         if (cards is null) return;
         foreach (var card in cards.Cards)
-            if (card.IsCommentary || !IsStructural(card.Keyword)) header.Add(card);
+            if (card.IsCommentary || !(IsStructural(card.Keyword) || (table && IsColumnKeyword(card.Keyword)))) header.Add(card);
+    }
+
+    /// <summary>Column keywords the table writer sets itself (TTYPEn, TUNITn, TZEROn...).</summary>
+    private static bool IsColumnKeyword(string keyword)
+    {
+        foreach (var prefix in (ReadOnlySpan<string>)["TTYPE", "TUNIT", "TZERO", "TSCAL", "TNULL", "TDIM", "TUCD", "TDISP"])
+            if (keyword.Length > prefix.Length && keyword.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && keyword.AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0)
+                return true;
+        return false;
     }
 
     internal void StartHdu(Header header, IDisposable writer)
@@ -117,6 +127,7 @@ public sealed partial class FitsWriter : IDisposable
 
     internal void EndHdu(long dataBytes)
     {
+        // dataBytes = 0 when the caller has already padded (ASCII tables pad with blanks).
         var pad = (int)((2880 - dataBytes % 2880) % 2880);
         if (pad > 0) _stream.Write(new byte[pad]);
         _open = null;
