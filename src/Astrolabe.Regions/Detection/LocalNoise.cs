@@ -43,7 +43,7 @@ public static class LocalNoise
         {
             ApplySpectralNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
         }
-        else
+        else if (!ApplyEdgeDistanceNoise(cube.Width, cube.Height, cube.Channels, snr))
         {
             ApplySpatialNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
         }
@@ -123,6 +123,133 @@ public static class LocalNoise
         {
             PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse);
         }
+    }
+
+    /// <summary>For images (and short cubes) with a blanked edge: noise as a function of the distance to the nearest blanked
+    /// pixel. A primary-beam-corrected field is noisiest just inside its cut-off, and too few pixels lie near the edge for
+    /// tiles to follow that rise; pixels at the same distance from the edge share a primary-beam response, so they can be
+    /// pooled. Returns false (nothing done) when no pixel is blanked.</summary>
+    private static bool ApplyEdgeDistanceNoise(int width, int height, int channels, float[] snr)
+    {
+        int planeSize = width * height;
+        // Chamfer distance (in pixels, 3-4 weights) from every pixel to the nearest pixel blanked in the first plane.
+        const int unreachable = int.MaxValue / 2;
+        var distance = new int[planeSize];
+        bool anyBlank = false;
+        for (int i = 0; i < planeSize; i++)
+        {
+            bool blank = !float.IsFinite(snr[i]);
+            distance[i] = blank ? 0 : unreachable;
+            anyBlank |= blank;
+        }
+        if (!anyBlank)
+        {
+            return false;
+        }
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = y * width + x, d = distance[i];
+                if (x > 0) d = Math.Min(d, distance[i - 1] + 3);
+                if (y > 0)
+                {
+                    d = Math.Min(d, distance[i - width] + 3);
+                    if (x > 0) d = Math.Min(d, distance[i - width - 1] + 4);
+                    if (x < width - 1) d = Math.Min(d, distance[i - width + 1] + 4);
+                }
+                distance[i] = d;
+            }
+        }
+        for (int y = height - 1; y >= 0; y--)
+        {
+            for (int x = width - 1; x >= 0; x--)
+            {
+                int i = y * width + x, d = distance[i];
+                if (x < width - 1) d = Math.Min(d, distance[i + 1] + 3);
+                if (y < height - 1)
+                {
+                    d = Math.Min(d, distance[i + width] + 3);
+                    if (x < width - 1) d = Math.Min(d, distance[i + width + 1] + 4);
+                    if (x > 0) d = Math.Min(d, distance[i + width - 1] + 4);
+                }
+                distance[i] = d;
+            }
+        }
+
+        // Pool pixels by whole-pixel distance, merging neighbouring distances until each pool has enough samples.
+        int maxDistance = 0;
+        for (int i = 0; i < planeSize; i++)
+        {
+            if (distance[i] < unreachable) maxDistance = Math.Max(maxDistance, distance[i] / 3);
+        }
+        var counts = new int[maxDistance + 1];
+        for (int i = 0; i < planeSize; i++)
+        {
+            if (distance[i] > 0 && distance[i] < unreachable) counts[distance[i] / 3] += channels;
+        }
+        const int minimumPool = 400;
+        var poolOf = new int[maxDistance + 1];
+        var poolCentre = new List<double>();
+        int pool = 0, inPool = 0;
+        double weighted = 0;
+        for (int d = 0; d <= maxDistance; d++)
+        {
+            poolOf[d] = pool;
+            inPool += counts[d];
+            weighted += (double)counts[d] * d;
+            if (inPool >= minimumPool || d == maxDistance)
+            {
+                poolCentre.Add(inPool > 0 ? weighted / inPool : d);
+                pool++;
+                inPool = 0;
+                weighted = 0;
+            }
+        }
+        if (pool < 2)
+        {
+            return false;
+        }
+        var sigma = new double[pool];
+        var samples = new List<float>[pool];
+        for (int k = 0; k < pool; k++) samples[k] = new List<float>();
+        for (int z = 0; z < channels; z++)
+        {
+            for (int i = 0; i < planeSize; i++)
+            {
+                float v = snr[z * planeSize + i];
+                if (distance[i] > 0 && distance[i] < unreachable && float.IsFinite(v)) samples[poolOf[distance[i] / 3]].Add(v);
+            }
+        }
+        for (int k = 0; k < pool; k++)
+        {
+            sigma[k] = RobustNoise.SigmaOfSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples[k]), minimumCount: 64);
+        }
+        // A pool without a usable estimate borrows its inner neighbour's.
+        for (int k = pool - 2; k >= 0; k--) if (!(sigma[k] > 0)) sigma[k] = sigma[k + 1];
+        for (int k = 1; k < pool; k++) if (!(sigma[k] > 0)) sigma[k] = sigma[k - 1];
+        if (!(sigma[0] > 0))
+        {
+            return false;
+        }
+
+        var inverse = new float[planeSize];
+        for (int i = 0; i < planeSize; i++)
+        {
+            if (distance[i] == 0 || distance[i] >= unreachable) continue;
+            double d = distance[i] / 3.0;
+            // Linear between pool centres, flat beyond the first and last.
+            int upper = 0;
+            while (upper < pool && poolCentre[upper] < d) upper++;
+            double s = upper == 0 ? sigma[0] : upper == pool ? sigma[pool - 1]
+                : sigma[upper - 1] + (sigma[upper] - sigma[upper - 1]) * (d - poolCentre[upper - 1]) / (poolCentre[upper] - poolCentre[upper - 1]);
+            inverse[i] = (float)(1.0 / s);
+        }
+        for (int z = 0; z < channels; z++)
+        {
+            PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse);
+        }
+        return true;
     }
 
     private static void ApplySpatialNoiseMap(int width, int height, int channels, float[] snr, int tileSize)
