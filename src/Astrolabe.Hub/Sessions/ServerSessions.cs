@@ -98,12 +98,12 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 _ => $"The server could not start: {e.Message}",
             };
             log.LogWarning("Server {User}/{Server} failed to start: {Message}", user.Name, server, message);
-            progress.Add(new ProgressEvent(100, message, Failed: true));
             if (!IsStopping(key))
             {
                 if (state is not null) await spawner.StopAsync(state, CancellationToken.None);
                 await CleanUpAsync(user.Name, server);
             }
+            progress.Add(new ProgressEvent(100, message, Failed: true)); // after clean-up, so a page reloaded on this event shows "stopped"
         }
         finally
         {

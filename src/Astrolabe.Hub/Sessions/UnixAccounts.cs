@@ -5,7 +5,8 @@ namespace Astrolabe.Hub.Sessions;
 /// <summary>One Unix account per user, so the kernel keeps users' processes and files apart.</summary>
 public sealed class UnixAccounts(string prefix)
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    // One lock per process: useradd itself refuses to run while another holds /etc/passwd's lock.
+    private static readonly SemaphoreSlim _lock = new(1, 1);
 
     public static bool CanManage => Posix.GetEuid() == 0;
 
@@ -19,8 +20,20 @@ public sealed class UnixAccounts(string prefix)
         try
         {
             if (Lookup(account) is { } found) return found;
-            await RunAsync("useradd", ["--no-create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group",
-                "--comment", $"Astrolabe user {user}", account], ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await RunAsync("useradd", ["--no-create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group",
+                        "--comment", $"Astrolabe user {user}", account], ct);
+                    break;
+                }
+                catch (InvalidOperationException) when (attempt < 10 && Lookup(account) is null)
+                {
+                    await Task.Delay(100 * attempt, ct); // another program (or hub replica) holds the password file's lock
+                }
+                if (Lookup(account) is not null) break;
+            }
             return Lookup(account) ?? throw new InvalidOperationException($"useradd did not create account '{account}'.");
         }
         finally { _lock.Release(); }

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Astrolabe.Hub.Tests;
+
+/// <summary>A server that cannot start explains itself instead of spinning.</summary>
+public sealed class SpawnFailureTests
+{
+    [Fact]
+    public async Task A_server_that_exits_early_shows_its_last_log_lines()
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"broken-singleuser-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho 'starting the broken server'\necho 'ModuleNotFoundError: No module named nbclassic' >&2\nexit 3\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        try
+        {
+            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = script });
+            var password = await hub.AddUserAsync("fail-quinn");
+            using var browser = hub.NewClient();
+            await browser.LoginAsync("fail-quinn", password);
+            await browser.SubmitAsync("/hub/home", "/hub/spawn");
+            var failure = await LastEventAsync(browser, "fail-quinn");
+            Assert.True(failure["failed"]!.GetValue<bool>());
+            Assert.Contains("exited while starting", failure["message"]!.GetValue<string>());
+            Assert.Contains("No module named nbclassic", failure["message"]!.GetValue<string>());
+            var home = await browser.Http.GetStringAsync("/hub/home");
+            Assert.Contains("No module named nbclassic", home);
+            Assert.Contains("Start my server", home); // the user can try again
+            Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("fail-quinn", ""))!.State);
+        }
+        finally { File.Delete(script); }
+    }
+
+    [Fact]
+    public async Task A_missing_server_program_is_named_in_the_failure()
+    {
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = "/nonexistent/jupyterhub-singleuser" });
+        var password = await hub.AddUserAsync("fail-rhea");
+        using var browser = hub.NewClient();
+        await browser.LoginAsync("fail-rhea", password);
+        await browser.SubmitAsync("/hub/home", "/hub/spawn");
+        var failure = await LastEventAsync(browser, "fail-rhea");
+        Assert.Contains("/nonexistent/jupyterhub-singleuser", failure["message"]!.GetValue<string>());
+        Assert.Contains("Hub:SingleUserCommand", failure["message"]!.GetValue<string>());
+    }
+
+    private static async Task<JsonNode> LastEventAsync(Browserless browser, string user)
+    {
+        using var events = await browser.Http.GetAsync($"/hub/api/users/{user}/server/progress", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+        JsonNode? last = null;
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) last = JsonNode.Parse(line[6..]);
+        return last ?? throw new InvalidOperationException("no progress events");
+    }
+}
