@@ -123,6 +123,9 @@ public sealed class FitsFile : IDisposable
             var index = _hdus.Count;
             if (index > 0 && !StartsExtension(offset)) break;
 
+            if (index == 0 && (ReadAvailable(buffer.AsSpan(0, 8), 0) < 8 || !buffer.AsSpan(0, 8).SequenceEqual("SIMPLE  "u8)))
+                throw new FitsFormatException("Not a FITS file: it does not start with a SIMPLE card", 0, 1, hduIndex: 0);
+
             // Read whole blocks until one holds the END card.
             var length = 0;
             var endCard = -1;
@@ -142,7 +145,17 @@ public sealed class FitsFile : IDisposable
             var headerBlocks = (cardCount + 1 + 35) / 36;
             var dataOffset = offset + (long)headerBlocks * HeaderParser.BlockLength;
             CheckMandatory(header, index);
-            var dataSize = DataSize(header, index);
+            long dataSize;
+            try
+            {
+                dataSize = DataSize(header, index);
+            }
+            catch (OverflowException)
+            {
+                throw new FitsFormatException("The data size given by BITPIX, NAXISn, PCOUNT and GCOUNT overflows", offset, hduIndex: index);
+            }
+            if (dataSize < 0)
+                throw new FitsFormatException($"The data size given by BITPIX, NAXISn, PCOUNT and GCOUNT is negative ({dataSize})", offset, hduIndex: index);
             var available = Math.Clamp(Length - dataOffset, 0, dataSize);
             if (available < dataSize)
             {
@@ -150,7 +163,15 @@ public sealed class FitsFile : IDisposable
                 if (!Options.IsLenient) throw new FitsFormatException(message, Length, hduIndex: index);
                 _fixes.Add(new FitsFix(message + "; missing values read as NaN (or 0 for integers in tables)", Length, index));
             }
-            _hdus.Add(CreateHdu(header, index, offset, dataOffset, dataSize, available));
+            try
+            {
+                _hdus.Add(CreateHdu(header, index, offset, dataOffset, dataSize, available));
+            }
+            catch (Exception e) when (e is OverflowException or FormatException or ArgumentException)
+            {
+                // A value out of range for its role (a row length over 2 GB, a TDIM that does not parse...).
+                throw new FitsFormatException($"HDU description is not usable: {e.Message}", offset, hduIndex: index);
+            }
             offset = dataOffset + (dataSize + HeaderParser.BlockLength - 1) / HeaderParser.BlockLength * HeaderParser.BlockLength;
         }
         if (_hdus.Count == 0) throw new FitsFormatException("File is empty", 0);

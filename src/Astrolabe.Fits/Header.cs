@@ -82,9 +82,12 @@ public sealed class Header
         return Find(keyword) is { } card && card.TryGetLong(out value);
     }
 
-    public int GetInt(string keyword) => checked((int)GetLong(keyword));
+    public int GetInt(string keyword) => ToInt(keyword, GetLong(keyword));
 
-    public int GetInt(string keyword, int defaultValue) => checked((int)GetLong(keyword, defaultValue));
+    public int GetInt(string keyword, int defaultValue) => ToInt(keyword, GetLong(keyword, defaultValue));
+
+    private int ToInt(string keyword, long value) =>
+        value is >= int.MinValue and <= int.MaxValue ? (int)value : throw WrongType(Find(keyword)!, "a 32-bit integer");
 
     public bool TryGetInt(string keyword, out int value)
     {

@@ -24,7 +24,15 @@ public sealed class TableColumn
             NullText = nullCard.ValueText;
         }
         if (header.GetString($"TDIM{n}", null) is { } tdim)
-            Dimensions = tdim.Trim().Trim('(', ')').Split(',').Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray();
+        {
+            var parts = tdim.Trim().Trim('(', ')').Split(',');
+            var dims = new int[parts.Length];
+            for (var i = 0; i < parts.Length; i++)
+                if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]))
+                    throw new FitsFormatException($"TDIM{n} = '{tdim}' is not a list of dimensions", CardOffset(header, $"TDIM{n}"),
+                        header.Find($"TDIM{n}")?.Number, $"TDIM{n}");
+            Dimensions = dims;
+        }
 
         if (ascii) ParseAsciiFormat(header, n);
         else ParseBinaryFormat(n, header);
@@ -95,8 +103,10 @@ public sealed class TableColumn
         var f = Format;
         var i = 0;
         while (i < f.Length && char.IsAsciiDigit(f[i])) i++;
-        Repeat = i == 0 ? 1 : long.Parse(f.AsSpan(0, i), CultureInfo.InvariantCulture);
-        if (i >= f.Length) throw Bad(n, header);
+        var repeat = 1L;
+        if (i > 0 && !long.TryParse(f.AsSpan(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out repeat)) throw Bad(n, header);
+        Repeat = repeat;
+        if (i >= f.Length || Repeat > int.MaxValue) throw Bad(n, header);
         Type = char.ToUpperInvariant(f[i]);
         if (Type is 'P' or 'Q')
         {
