@@ -55,9 +55,9 @@ public sealed class HubDatabase
             CREATE TABLE IF NOT EXISTS users (
                 id {id},
                 name TEXT NOT NULL UNIQUE,
-                admin INTEGER NOT NULL DEFAULT 0,
+                admin BIGINT NOT NULL DEFAULT 0,
                 password_hash TEXT,
-                disabled INTEGER NOT NULL DEFAULT 0,
+                disabled BIGINT NOT NULL DEFAULT 0,
                 created BIGINT NOT NULL,
                 last_activity BIGINT
             );
