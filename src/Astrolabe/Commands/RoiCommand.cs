@@ -1,13 +1,94 @@
 using System.CommandLine;
+using Astrolabe.Regions.Detection;
+using Astrolabe.Regions.Pipeline;
+using Spectre.Console;
 
 namespace Astrolabe.Commands;
 
-/// <summary>`astrolabe roi`: Find regions of interest in FITS cubes.</summary>
+/// <summary>`astrolabe roi`: find regions of interest in FITS cubes (the work is <see cref="RoiPipeline"/>'s).</summary>
 public static class RoiCommand
 {
     public static Command Create()
     {
-        var command = new Command("roi", "Find regions of interest in FITS cubes.");
+        var inputs = new Argument<string[]>("inputs") { Description = "FITS cubes or images: files, folders (searched recursively) or globs ('*', '?', '[..]', '**').", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Catalogue to write; the extension picks the format: .vot (VOTable), .csv or .fits.", Required = true };
+        var snr = new Option<double>("--snr") { Description = "Clip level: S/N a smoothed voxel must exceed.", DefaultValueFactory = _ => new FinderOptions().SnrThreshold };
+        var minSnr = new Option<double>("--min-snr") { Description = "Smallest integrated S/N a region may have.", DefaultValueFactory = _ => new FinderOptions().MinimumIntegratedSnr };
+        var minPixels = new Option<int>("--min-pixels") { Description = "Smallest projected area of a region, in pixels.", DefaultValueFactory = _ => new FinderOptions().MinimumPixels };
+        var minChannels = new Option<int>("--min-channels") { Description = "Fewest channels a region in a cube may span.", DefaultValueFactory = _ => new FinderOptions().MinimumChannels };
+        var parallel = new Option<int>("--parallel", "-j") { Description = "Cubes processed at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var memory = new Option<double>("--memory-gb") { Description = "Working memory for the cubes in flight, GB (default: half of the available memory)." };
+        var restart = new Option<bool>("--restart") { Description = "Ignore the state of an earlier run and process every cube again." };
+
+        var command = new Command("roi", "Find regions of interest in FITS cubes and write one catalogue.")
+        {
+            inputs, output, snr, minSnr, minPixels, minChannels, parallel, memory, restart,
+        };
+        command.SetAction(async (p, ct) =>
+        {
+            RoiPipeline pipeline;
+            try
+            {
+                pipeline = new RoiPipeline(new RoiPipelineOptions
+                {
+                    Inputs = p.GetValue(inputs)!,
+                    Output = p.GetValue(output)!,
+                    Parallelism = p.GetValue(parallel),
+                    MemoryBudgetBytes = (long)(p.GetValue(memory) * 1e9),
+                    Resume = !p.GetValue(restart),
+                    Finder = new FinderOptions
+                    {
+                        SnrThreshold = p.GetValue(snr),
+                        MinimumIntegratedSnr = p.GetValue(minSnr),
+                        MinimumPixels = p.GetValue(minPixels),
+                        MinimumChannels = p.GetValue(minChannels),
+                    },
+                });
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"astrolabe roi: {e.Message}");
+                return 1;
+            }
+
+            var report = await RunWithProgress(pipeline, ct);
+            foreach (string problem in report.InputProblems) Console.Error.WriteLine($"astrolabe roi: {problem}");
+            foreach (var cube in report.Cubes)
+            {
+                if (!cube.Succeeded) Console.Error.WriteLine($"FAILED {cube.File}: {cube.Error}");
+                foreach (string note in cube.Notes) Console.Error.WriteLine($"note   {cube.File}: {note}");
+            }
+            Console.WriteLine($"{report.Cubes.Count} cubes: {report.Processed} processed, {report.Skipped} already done, {report.Failed} failed; " +
+                              $"{report.Regions} regions in {report.Output} ({report.Elapsed.TotalSeconds:F1} s).");
+            return report.ExitCode;
+        });
         return command;
+    }
+
+    private static async Task<PipelineReport> RunWithProgress(RoiPipeline pipeline, CancellationToken ct)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return await pipeline.RunAsync(null, ct);
+        }
+        PipelineReport? report = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("cubes", maxValue: 1);
+                report = await pipeline.RunAsync(progress =>
+                {
+                    // Bytes drive the bar and the time left; files, RoIs and failures are in the description.
+                    task.MaxValue = Math.Max(1, progress.BytesTotal);
+                    task.Value = progress.BytesDone;
+                    task.Description = $"{progress.FilesDone}/{progress.FilesTotal} files, {progress.BytesDone / 1e6:F0}/{progress.BytesTotal / 1e6:F0} MB, " +
+                                       $"{progress.RegionsFound} RoIs" + (progress.FilesFailed > 0 ? $", [red]{progress.FilesFailed} failed[/]" : "") +
+                                       (progress.FilesSkipped > 0 ? $", {progress.FilesSkipped} done before" : "");
+                }, ct);
+                task.Value = task.MaxValue;
+            });
+        return report!;
     }
 }
