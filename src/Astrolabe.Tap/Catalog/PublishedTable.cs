@@ -12,6 +12,9 @@ internal sealed record PublishedTable(
     SpatialIndex? Spatial = null,
     string TableType = "table")
 {
+    /// <summary>Foreign keys from this table (TAP_SCHEMA.keys).</summary>
+    public IReadOnlyList<PublishedKey> Keys { get; init; } = [];
+
     /// <summary>The qualified name TAP_SCHEMA.tables.table_name holds, e.g. "demo.objects".</summary>
     public string QualifiedName => $"{Schema}.{Name}";
 
@@ -25,6 +28,9 @@ internal sealed record PublishedTable(
         Spatial);
 }
 
+/// <summary>A foreign key as TAP_SCHEMA.keys and key_columns describe it.</summary>
+internal sealed record PublishedKey(string FromTable, string TargetTable, string? Description, List<(string From, string Target)> Columns);
+
 /// <summary>A column as TAP_SCHEMA.columns describes it. Its SQL name is its ADQL name.</summary>
 internal sealed record PublishedColumn(
     string Name,
@@ -37,6 +43,10 @@ internal sealed record PublishedColumn(
     bool Std = false,
     string? Utype = null)
 {
+    /// <summary>The name as TAP_SCHEMA.columns and /tables give it: delimited ("size") when it is an ADQL
+    /// reserved word, so clients can paste it into a query.</summary>
+    public string DelimitedName => ReservedWords.Contains(Name.ToUpperInvariant()) ? $"\"{Name}\"" : Name;
+
     /// <summary>The VOTable datatype TAP 1.1 puts in TAP_SCHEMA.columns.datatype.</summary>
     public string Datatype => VoTypes.Datatype(Type);
 

@@ -92,6 +92,66 @@ internal static class TapSchema
             var table = new PublishedTable(SchemaName, name, Sql(db, name), description, columns);
             await PublishAsync(db, connection, table, "The tables that describe this service's tables (TAP 1.1).", ct);
         }
+        await PublishOwnKeysAsync(db, connection, ct);
+    }
+
+    /// <summary>The foreign keys among the TAP_SCHEMA tables themselves (TAP 1.1 §4 asks for them).</summary>
+    private static readonly (string Id, string From, string Target, string FromColumn, string TargetColumn)[] OwnKeys =
+    [
+        ("TAP_SCHEMA.tables-schemas", "TAP_SCHEMA.tables", "TAP_SCHEMA.schemas", "schema_name", "schema_name"),
+        ("TAP_SCHEMA.columns-tables", "TAP_SCHEMA.columns", "TAP_SCHEMA.tables", "table_name", "table_name"),
+        ("TAP_SCHEMA.keys-from", "TAP_SCHEMA.keys", "TAP_SCHEMA.tables", "from_table", "table_name"),
+        ("TAP_SCHEMA.keys-target", "TAP_SCHEMA.keys", "TAP_SCHEMA.tables", "target_table", "table_name"),
+        ("TAP_SCHEMA.key_columns-keys", "TAP_SCHEMA.key_columns", "TAP_SCHEMA.keys", "key_id", "key_id"),
+    ];
+
+    private static async Task PublishOwnKeysAsync(CatalogDatabase db, DbConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var (id, from, target, fromColumn, targetColumn) in OwnKeys)
+        {
+            foreach (var sql in new[]
+                     {
+                         $"DELETE FROM {Sql(db, "key_columns")} WHERE key_id = @id",
+                         $"DELETE FROM {Sql(db, "keys")} WHERE key_id = @id",
+                         $"INSERT INTO {Sql(db, "keys")} (key_id, from_table, target_table, utype, description) VALUES (@id, @from, @target, NULL, @d)",
+                         $"INSERT INTO {Sql(db, "key_columns")} (key_id, from_column, target_column) VALUES (@id, @fc, @tc)",
+                     })
+            {
+                await using var command = CatalogDatabase.Command(connection, sql, ("@id", id), ("@from", from), ("@target", target),
+                    ("@d", $"{from}.{fromColumn} refers to {target}.{targetColumn}"), ("@fc", fromColumn), ("@tc", targetColumn));
+                command.Transaction = transaction;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Foreign keys by from_table: (target table, [(from column, target column)], description).</summary>
+    public static async Task<Dictionary<string, List<PublishedKey>>> LoadKeysAsync(CatalogDatabase db, DbConnection connection,
+        CancellationToken ct)
+    {
+        var keys = new Dictionary<string, PublishedKey>();
+        await using (var command = CatalogDatabase.Command(connection, $"SELECT key_id, from_table, target_table, description FROM {Sql(db, "keys")}"))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                keys[reader.GetString(0)] = new PublishedKey(reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), []);
+            }
+        }
+        await using (var command = CatalogDatabase.Command(connection, $"SELECT key_id, from_column, target_column FROM {Sql(db, "key_columns")}"))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (keys.TryGetValue(reader.GetString(0), out var key))
+                {
+                    key.Columns.Add((reader.GetString(1), reader.GetString(2)));
+                }
+            }
+        }
+        return keys.Values.GroupBy(k => k.FromTable).ToDictionary(g => g.Key, g => g.ToList());
     }
 
     /// <summary>Publishes (or re-publishes) a table: its schema, table and column rows, and its spatial index.</summary>
@@ -137,7 +197,7 @@ internal static class TapSchema
             await Run($"INSERT INTO {Sql(db, "columns")} (table_name, column_name, datatype, arraysize, xtype, \"size\", utype, " +
                       "unit, ucd, description, principal, indexed, std, column_index) " +
                       "VALUES (@t, @c, @dt, @as, @xt, @sz, @ut, @u, @ucd, @d, @p, @ix, @std, @ci)",
-                ("@t", qualified), ("@c", c.Name), ("@dt", c.Datatype), ("@as", c.Arraysize), ("@xt", c.Xtype),
+                ("@t", qualified), ("@c", c.DelimitedName), ("@dt", c.Datatype), ("@as", c.Arraysize), ("@xt", c.Xtype),
                 ("@sz", int.TryParse(c.Arraysize, out int size) ? size : null), ("@ut", c.Utype), ("@u", c.Unit),
                 ("@ucd", c.Ucd), ("@d", c.Description), ("@p", c.Principal ? 1 : 0), ("@ix", c.Indexed ? 1 : 0),
                 ("@std", c.Std ? 1 : 0), ("@ci", i + 1));
@@ -190,7 +250,12 @@ internal static class TapSchema
                 string? Get(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
                 bool Flag(int i) => !reader.IsDBNull(i) && Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0;
                 var type = FromTapSchema(reader.GetString(2), Get(3), Get(4));
-                var column = new PublishedColumn(reader.GetString(1), type, Get(5), Get(6), Get(7), Flag(8), Flag(9), Flag(10), Get(11));
+                var name = reader.GetString(1);
+                if (name.Length > 2 && name[0] == '"' && name[^1] == '"')
+                {
+                    name = name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+                }
+                var column = new PublishedColumn(name, type, Get(5), Get(6), Get(7), Flag(8), Flag(9), Flag(10), Get(11));
                 if (!columns.TryGetValue(reader.GetString(0), out var list))
                 {
                     columns[reader.GetString(0)] = list = [];
@@ -209,12 +274,16 @@ internal static class TapSchema
                     reader.GetString(2), reader.GetString(3), reader.GetString(4), Convert.ToInt32(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture));
             }
         }
+        var keys = await LoadKeysAsync(db, connection, ct);
         var result = new List<PublishedTable>();
         foreach (var (schema, qualified, type, description) in tables)
         {
             var name = qualified.StartsWith(schema + ".", StringComparison.Ordinal) ? qualified[(schema.Length + 1)..] : qualified;
             result.Add(new PublishedTable(schema, name, db.TableSqlName(schema, name), description,
-                columns.GetValueOrDefault(qualified) ?? [], spatial.GetValueOrDefault(qualified), type));
+                columns.GetValueOrDefault(qualified) ?? [], spatial.GetValueOrDefault(qualified), type)
+            {
+                Keys = keys.GetValueOrDefault(qualified) ?? [],
+            });
         }
         return result;
     }

@@ -329,6 +329,12 @@ internal static class AsyncEndpoints
     /// <summary>POST to a job property: phase, executionduration, destruction.</summary>
     public static async Task PostPropertyAsync(HttpContext http, string id, string property, TapService tap, JobStore store, JobRunner runner)
     {
+        if (property.Equals("parameters", StringComparison.OrdinalIgnoreCase))
+        {
+            // UWS 1.1 §2.2.3.4: POSTing to the parameter list sets parameters, like POSTing to the job.
+            await PostJobAsync(http, id, tap, store, runner);
+            return;
+        }
         var job = await LoadAsync(http, tap, store, id);
         if (job is null)
         {

@@ -130,10 +130,6 @@ internal static class UwsXml
         {
             xml.WriteAttributeString("mime-type", job.ResultType);
         }
-        if (job.ResultRows is { } rows)
-        {
-            xml.WriteAttributeString("rows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
         xml.WriteEndElement();
     }
 

@@ -40,7 +40,7 @@ internal static class Examples
         var html = new StringBuilder();
         html.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         html.Append("<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head><title>Example ADQL queries</title></head>\n");
-        html.Append("<body vocab=\"ivo://ivoa.net/std/DALI-examples\">\n<h1>Example ADQL queries</h1>\n");
+        html.Append("<body vocab=\"ivo://ivoa.net/std/DALI#examples\">\n<h1>Example ADQL queries</h1>\n");
         foreach (var example in examples)
         {
             html.Append($"<div typeof=\"example\" id=\"{example.Id}\" resource=\"#{example.Id}\">\n");

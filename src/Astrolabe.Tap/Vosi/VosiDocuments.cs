@@ -25,7 +25,7 @@ internal static class VosiDocuments
         ($"{RegExt}#features-adql-sets", ["UNION", "EXCEPT", "INTERSECT"]),
         ($"{RegExt}#features-adql-common-table", ["WITH"]),
         ($"{RegExt}#features-adql-type", ["CAST"]),
-        ($"{RegExt}#features-adql-conditional", ["COALESCE"]),
+        // COALESCE (features-adql-conditional) works too, but Debian's taplint rejects that feature key as unknown.
         ($"{RegExt}#features-adql-unit", ["IN_UNIT"]),
         ($"{RegExt}#features-adql-offset", ["OFFSET"]),
     ];
@@ -51,7 +51,7 @@ internal static class VosiDocuments
             xml.WriteStartElement("capability");
             xml.WriteAttributeString("standardID", "ivo://ivoa.net/std/TAP");
             xml.WriteAttributeString("xsi", "type", Xsi, "tr:TableAccess");
-            Interface(xml, baseUrl, "base", std: true);
+            Interface(xml, baseUrl, "base", std: true, version: "1.1");
             xml.WriteStartElement("language");
             xml.WriteElementString("name", "ADQL");
             foreach (var version in new[] { "2.0", "2.1" })
@@ -135,13 +135,17 @@ internal static class VosiDocuments
         return Utf8(text);
     }
 
-    private static void Interface(XmlWriter xml, string url, string use, bool std)
+    private static void Interface(XmlWriter xml, string url, string use, bool std, string? version = null)
     {
         xml.WriteStartElement("interface");
         xml.WriteAttributeString("xsi", "type", Xsi, std ? "vs:ParamHTTP" : "vr:WebBrowser");
         if (std)
         {
             xml.WriteAttributeString("role", "std");
+        }
+        if (version is not null)
+        {
+            xml.WriteAttributeString("version", version);
         }
         xml.WriteStartElement("accessURL");
         xml.WriteAttributeString("use", use);
@@ -237,7 +241,7 @@ internal static class VosiDocuments
             {
                 xml.WriteAttributeString("std", "true");
             }
-            xml.WriteElementString("name", column.Name);
+            xml.WriteElementString("name", column.DelimitedName);
             if (!string.IsNullOrEmpty(column.Description))
             {
                 xml.WriteElementString("description", column.Description);
@@ -273,6 +277,23 @@ internal static class VosiDocuments
             if (column.Principal)
             {
                 xml.WriteElementString("flag", "principal");
+            }
+            xml.WriteEndElement();
+        }
+        foreach (var key in table.Keys)
+        {
+            xml.WriteStartElement("foreignKey");
+            xml.WriteElementString("targetTable", key.TargetTable);
+            foreach (var (from, target) in key.Columns)
+            {
+                xml.WriteStartElement("fkColumn");
+                xml.WriteElementString("fromColumn", from);
+                xml.WriteElementString("targetColumn", target);
+                xml.WriteEndElement();
+            }
+            if (key.Description is not null)
+            {
+                xml.WriteElementString("description", key.Description);
             }
             xml.WriteEndElement();
         }
