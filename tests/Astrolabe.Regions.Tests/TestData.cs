@@ -33,13 +33,16 @@ internal static class Python
 {
     public const string Executable = "/usr/bin/python3";
 
-    public static string Run(string script, params string[] args)
+    public static string Run(string script, params string[] args) => Run(script, new Dictionary<string, string>(), args);
+
+    public static string Run(string script, IDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
         foreach (string a in args) start.ArgumentList.Add(a);
-        start.Environment["MPLBACKEND"] = "Agg";
+        start.Environment["PYDEVD_DISABLE_FILE_VALIDATION"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
