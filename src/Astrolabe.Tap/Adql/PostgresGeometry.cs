@@ -11,20 +11,20 @@ public static class PostgresGeometry
     public static string CreateFunctionsSql => """
         CREATE SCHEMA IF NOT EXISTS adql;
 
-        CREATE OR REPLACE FUNCTION adql.point(ra double precision, dec double precision) RETURNS text
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ra::text || ' ' || dec::text $$;
+        CREATE OR REPLACE FUNCTION adql.point(ra double precision, decl double precision) RETURNS text
+          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ra::text || ' ' || decl::text $$;
 
-        CREATE OR REPLACE FUNCTION adql.circle(ra double precision, dec double precision, r double precision) RETURNS text
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ra::text || ' ' || dec::text || ' ' || r::text $$;
+        CREATE OR REPLACE FUNCTION adql.circle(ra double precision, decl double precision, r double precision) RETURNS text
+          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ra::text || ' ' || decl::text || ' ' || r::text $$;
 
         CREATE OR REPLACE FUNCTION adql.polygon(VARIADIC v double precision[]) RETURNS text
           LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE WHEN array_position(v, NULL) IS NOT NULL THEN NULL ELSE array_to_string(v, ' ') END $$;
 
-        CREATE OR REPLACE FUNCTION adql.box(ra double precision, dec double precision, w double precision, h double precision)
+        CREATE OR REPLACE FUNCTION adql.box(ra double precision, decl double precision, w double precision, h double precision)
           RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT adql.polygon(ra - d, dec - h / 2, ra + d, dec - h / 2, ra + d, dec + h / 2, ra - d, dec + h / 2)
-            FROM (SELECT CASE WHEN cos(radians(dec)) > 1e-12 THEN w / 2 / cos(radians(dec)) ELSE 180 END AS d) AS x $$;
+            SELECT adql.polygon(ra - d, decl - h / 2, ra + d, decl - h / 2, ra + d, decl + h / 2, ra - d, decl + h / 2)
+            FROM (SELECT CASE WHEN cos(radians(decl)) > 1e-12 THEN w / 2 / cos(radians(decl)) ELSE 180 END AS d) AS x $$;
 
         CREATE OR REPLACE FUNCTION adql.nums(g text) RETURNS double precision[]
           LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -44,9 +44,9 @@ public static class PostgresGeometry
                    sin(radians(dec2 - dec1) / 2) * sin(radians(dec2 - dec1) / 2)
                  + cos(radians(dec1)) * cos(radians(dec2)) * sin(radians(ra2 - ra1) / 2) * sin(radians(ra2 - ra1) / 2)))))) $$;
 
-        CREATE OR REPLACE FUNCTION adql.vec(ra double precision, dec double precision) RETURNS double precision[]
+        CREATE OR REPLACE FUNCTION adql.vec(ra double precision, decl double precision) RETURNS double precision[]
           LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-            SELECT ARRAY[cos(radians(dec)) * cos(radians(ra)), cos(radians(dec)) * sin(radians(ra)), sin(radians(dec))] $$;
+            SELECT ARRAY[cos(radians(decl)) * cos(radians(ra)), cos(radians(decl)) * sin(radians(ra)), sin(radians(decl))] $$;
 
         CREATE OR REPLACE FUNCTION adql.dot(a double precision[], b double precision[]) RETURNS double precision
           LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a[1] * b[1] + a[2] * b[2] + a[3] * b[3] $$;
@@ -69,7 +69,7 @@ public static class PostgresGeometry
           LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
             SELECT abs(adql.angle(a, x) + adql.angle(x, b) - adql.angle(a, b)) < 1e-12 $$;
 
-        -- Vertices of a polygon (flat ra/dec list) as unit vectors.
+        -- Vertices of a polygon (flat ra/decl list) as unit vectors.
         CREATE OR REPLACE FUNCTION adql.vertices(v double precision[]) RETURNS double precision[][]
           LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
           DECLARE result double precision[][] := '{}'; i int;

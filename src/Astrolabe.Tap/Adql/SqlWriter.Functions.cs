@@ -120,7 +120,7 @@ internal sealed partial class SqlWriter
             }
             case "COALESCE":
             {
-                var parts = new List<string>();
+                var parts = new List<(string Sql, ValueType Type)>();
                 ValueType type = ValueType.Unknown;
                 foreach (var a in f.Arguments)
                 {
@@ -133,9 +133,11 @@ internal sealed partial class SqlWriter
                     {
                         type = t;
                     }
-                    parts.Add(v);
+                    parts.Add((v, t));
                 }
-                return ($"coalesce({string.Join(", ", parts)})", type);
+                // SQLite keeps each value's own type; make integers floating when the result is.
+                var sqlParts = parts.Select(p => !Pg && type.IsFloating && p.Type.IsInteger && !p.Type.IsUnknown ? $"CAST({p.Sql} AS REAL)" : p.Sql);
+                return ($"coalesce({string.Join(", ", sqlParts)})", type);
             }
             case "IN_UNIT":
             {
