@@ -69,6 +69,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
     public async Task StopAsync(string state, CancellationToken ct)
     {
         var s = Read(state);
+        if (s.Pid <= 1) return; // never signal a process group or init by mistake
         // Graceful first (jupyter shuts its kernels down on SIGINT), then firmer, as JupyterHub does.
         foreach (var (signal, wait) in new[] { (Posix.SIGINT, 10.0), (Posix.SIGTERM, 5.0), (Posix.SIGKILL, 5.0) })
         {
