@@ -84,13 +84,31 @@ internal static class HeaderParser
 
     private static bool IsContinue(ReadOnlySpan<byte> image) => image.StartsWith("CONTINUE"u8);
 
-    private static string KeywordOf(ReadOnlySpan<byte> image) => Encoding.ASCII.GetString(image[..8]).TrimEnd();
+    // Keywords repeat within a header (COMMENT, HISTORY) and across the thousands of headers of an archive, so
+    // their strings are shared instead of allocated per card. Bounded: odd files cannot grow it without limit.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> Keywords = new();
+    private const int MaxCachedKeywords = 8192;
+
+    private static string KeywordOf(ReadOnlySpan<byte> image)
+    {
+        var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(image);
+        if (Keywords.TryGetValue(key, out var keyword)) return keyword;
+        keyword = Encoding.ASCII.GetString(image[..8]).TrimEnd();
+        if (Keywords.Count < MaxCachedKeywords) Keywords.TryAdd(key, keyword);
+        return keyword;
+    }
+
+    private static string TextOf(ReadOnlySpan<byte> bytes)
+    {
+        var end = bytes.LastIndexOfAnyExcept((byte)' ');
+        return end < 0 ? "" : Encoding.ASCII.GetString(bytes[..(end + 1)]);
+    }
 
     private static (string Value, string? Comment) ParseContinue(ReadOnlySpan<byte> image, long offset, int number,
         int hduIndex, FitsReadOptions options, List<FitsFix>? fixes)
     {
-        var field = Encoding.ASCII.GetString(image[8..]);
-        var start = field.IndexOf('\'');
+        var field = image[8..];
+        var start = field.IndexOf((byte)'\'');
         if (start < 0)
         {
             if (!options.IsLenient)
@@ -109,14 +127,14 @@ internal static class HeaderParser
 
         if (keyword == "HIERARCH")
         {
-            var rest = Encoding.ASCII.GetString(image[8..]);
-            var eq = rest.IndexOf('=');
+            var rest = image[8..];
+            var eq = rest.IndexOf((byte)'=');
             if (eq > 0)
             {
-                var name = string.Join(' ', rest[..eq].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                var name = string.Join(' ', Encoding.ASCII.GetString(rest[..eq]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
                 return ParseValue(name, rest, eq + 1, offset + 8, number, hduIndex, options, fixes, isHierarch: true);
             }
-            return Card.Commentary(keyword, rest.TrimEnd());
+            return Card.Commentary(keyword, TextOf(rest));
         }
 
         if (!IsValidKeyword(keyword))
@@ -136,7 +154,7 @@ internal static class HeaderParser
         }
 
         if (keyword is "COMMENT" or "HISTORY" or "" or "CONTINUE" || image[8] != (byte)'=')
-            return Card.Commentary(keyword, Encoding.ASCII.GetString(image[8..]).TrimEnd());
+            return Card.Commentary(keyword, TextOf(image[8..]));
 
         if (image[9] != (byte)' ')
         {
@@ -144,8 +162,7 @@ internal static class HeaderParser
                 throw new FitsFormatException("Value indicator must be '= ' (equals sign then a blank in columns 9-10)", offset + 9, number, keyword, hduIndex);
             fixes?.Add(new FitsFix("value indicator without a blank after '='", offset + 9, hduIndex, number, keyword));
         }
-        var field = Encoding.ASCII.GetString(image[9..]);
-        return ParseValue(keyword, field, 0, offset + 9, number, hduIndex, options, fixes, isHierarch: false);
+        return ParseValue(keyword, image[9..], 0, offset + 9, number, hduIndex, options, fixes, isHierarch: false);
     }
 
     private static bool IsValidKeyword(string keyword)
@@ -155,24 +172,25 @@ internal static class HeaderParser
         return true;
     }
 
-    private static Card ParseValue(string keyword, string field, int start, long fieldOffset, int number, int hduIndex,
+    private static Card ParseValue(string keyword, ReadOnlySpan<byte> field, int start, long fieldOffset, int number, int hduIndex,
         FitsReadOptions options, List<FitsFix>? fixes, bool isHierarch)
     {
-        var i = start;
-        while (i < field.Length && field[i] == ' ') i++;
-        if (i == field.Length) return new Card(keyword, CardValueKind.Undefined, null, null, isHierarch);
-        if (field[i] == '/') return new Card(keyword, CardValueKind.Undefined, null, field[(i + 1)..].Trim(), isHierarch);
+        var skip = field[start..].IndexOfAnyExcept((byte)' ');
+        if (skip < 0) return new Card(keyword, CardValueKind.Undefined, null, null, isHierarch);
+        var i = start + skip;
+        if (field[i] == (byte)'/') return new Card(keyword, CardValueKind.Undefined, null, Trimmed(field[(i + 1)..]), isHierarch);
 
-        if (field[i] == '\'')
+        if (field[i] == (byte)'\'')
         {
             var (value, comment) = ParseString(field, i, fieldOffset, number, keyword, hduIndex, options, fixes);
             return new Card(keyword, CardValueKind.String, value, comment, isHierarch);
         }
 
-        var slash = field.IndexOf('/', i);
-        var text = (slash < 0 ? field[i..] : field[i..slash]).Trim();
-        var commentText = slash < 0 ? null : field[(slash + 1)..].Trim();
-        var kind = Classify(text);
+        var slash = field[i..].IndexOf((byte)'/');
+        var valueBytes = Trim(slash < 0 ? field[i..] : field.Slice(i, slash));
+        var commentText = slash < 0 ? null : Trimmed(field[(i + slash + 1)..]);
+        var kind = Classify(valueBytes);
+        var text = Encoding.ASCII.GetString(valueBytes);
         if (kind is null)
         {
             if (!options.IsLenient)
@@ -184,51 +202,73 @@ internal static class HeaderParser
         return new Card(keyword, kind.Value, text, commentText, isHierarch);
     }
 
-    private static (string Value, string? Comment) ParseString(string field, int quote, long fieldOffset, int number,
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> bytes) => bytes.Trim((byte)' ');
+
+    private static string Trimmed(ReadOnlySpan<byte> bytes)
+    {
+        var t = bytes.Trim((byte)' ');
+        return t.IsEmpty ? "" : Encoding.ASCII.GetString(t);
+    }
+
+    private static (string Value, string? Comment) ParseString(ReadOnlySpan<byte> field, int quote, long fieldOffset, int number,
         string keyword, int hduIndex, FitsReadOptions options, List<FitsFix>? fixes)
     {
-        var sb = new StringBuilder();
+        // Find the closing quote: a quote not followed by another (a doubled quote stands for one).
         var i = quote + 1;
         var closed = false;
+        var doubled = false;
         while (i < field.Length)
         {
-            if (field[i] == '\'')
-            {
-                if (i + 1 < field.Length && field[i + 1] == '\'') { sb.Append('\''); i += 2; continue; }
-                closed = true;
-                i++;
-                break;
-            }
-            sb.Append(field[i++]);
+            var next = field[i..].IndexOf((byte)'\'');
+            if (next < 0) { i = field.Length; break; }
+            i += next;
+            if (i + 1 < field.Length && field[i + 1] == (byte)'\'') { doubled = true; i += 2; continue; }
+            closed = true;
+            break;
         }
+        var inner = field[(quote + 1)..i];
         if (!closed)
         {
             if (!options.IsLenient)
                 throw new FitsFormatException("String value has no closing quote", fieldOffset + quote, number, keyword, hduIndex);
             fixes?.Add(new FitsFix("string value without a closing quote; took the rest of the card", fieldOffset + quote, hduIndex, number, keyword));
         }
+        else i++;
+
+        // Trailing blanks are not significant, leading ones are.
+        inner = inner.TrimEnd((byte)' ');
+        var value = inner.IsEmpty ? "" : Encoding.ASCII.GetString(inner);
+        if (doubled) value = value.Replace("''", "'");
 
         string? comment = null;
         var rest = field[i..];
-        var slash = rest.IndexOf('/');
-        var between = slash < 0 ? rest : rest[..slash];
-        if (between.Trim().Length > 0)
+        var slash = rest.IndexOf((byte)'/');
+        var between = Trim(slash < 0 ? rest : rest[..slash]);
+        if (!between.IsEmpty)
         {
+            var extra = Encoding.ASCII.GetString(between);
             if (!options.IsLenient)
-                throw new FitsFormatException($"Unexpected text '{between.Trim()}' after a string value", fieldOffset + i, number, keyword, hduIndex);
-            fixes?.Add(new FitsFix($"ignored text '{between.Trim()}' after a string value", fieldOffset + i, hduIndex, number, keyword));
+                throw new FitsFormatException($"Unexpected text '{extra}' after a string value", fieldOffset + i, number, keyword, hduIndex);
+            fixes?.Add(new FitsFix($"ignored text '{extra}' after a string value", fieldOffset + i, hduIndex, number, keyword));
         }
-        if (slash >= 0) comment = rest[(slash + 1)..].Trim();
-        return (sb.ToString().TrimEnd(' '), comment);
+        if (slash >= 0) comment = Trimmed(rest[(slash + 1)..]);
+        return (value, comment);
     }
 
-    private static CardValueKind? Classify(string text)
+    private static CardValueKind? Classify(ReadOnlySpan<byte> text)
     {
-        if (text is "T" or "F") return CardValueKind.Logical;
-        if (text.StartsWith('(')) return text.EndsWith(')') && text.Contains(',') ? CardValueKind.Complex : null;
-        var digits = text.AsSpan();
-        if (digits.Length > 0 && digits[0] is '+' or '-') digits = digits[1..];
-        if (digits.Length > 0 && digits.IndexOfAnyExceptInRange('0', '9') < 0) return CardValueKind.Integer;
-        return Card.TryParseReal(text, out _) && text.IndexOfAny(['n', 'N', 'i', 'I', ',']) < 0 ? CardValueKind.Real : null;
+        if (text.Length == 1 && text[0] is (byte)'T' or (byte)'F') return CardValueKind.Logical;
+        if (text.IsEmpty) return null;
+        if (text[0] == (byte)'(')
+            return text[^1] == (byte)')' && text.IndexOf((byte)',') > 0 ? CardValueKind.Complex : null;
+        var digits = text[0] is (byte)'+' or (byte)'-' ? text[1..] : text;
+        if (digits.Length > 0 && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0) return CardValueKind.Integer;
+        // Reals: digits, sign, point and an E or D exponent only (no "NaN", "Infinity", or thousands separators).
+        foreach (var b in text)
+            if (!(b is >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'-' or (byte)'.' or (byte)'E' or (byte)'e' or (byte)'D' or (byte)'d'))
+                return null;
+        Span<char> chars = stackalloc char[text.Length];
+        for (var k = 0; k < text.Length; k++) chars[k] = (char)text[k];
+        return Card.TryParseReal(chars, out _) ? CardValueKind.Real : null;
     }
 }

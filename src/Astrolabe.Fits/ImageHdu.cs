@@ -12,6 +12,7 @@ namespace Astrolabe.Fits;
 public sealed class ImageHdu : Hdu
 {
     private const int ChunkBytes = 1 << 18;
+    private const int DirectChunkBytes = 1 << 17;
 
     internal ImageHdu(FitsFile file, int index, Header header, long headerOffset, long dataOffset, long dataSize, long available)
         : base(file, index, header, headerOffset, dataOffset, dataSize, available)
@@ -115,11 +116,19 @@ public sealed class ImageHdu : Hdu
         var bpp = PixelCodec.BytesPerPixel(Bitpix);
         if (Bitpix == -32 && BScale == 1.0 && BZero == 0.0)
         {
-            // Straight into the caller's memory: one read and an in-place byte swap.
+            // Straight into the caller's memory, swapping each chunk while it is still in cache.
             var bytes = MemoryMarshal.AsBytes(destination);
-            var got = ReadDataBytes(first * 4, bytes);
-            PixelCodec.ToMachineOrder(bytes[..(got / 4 * 4)], Bitpix);
-            if (got < bytes.Length) destination[(got / 4)..].Fill(float.NaN);
+            for (var done = 0; done < bytes.Length; done += DirectChunkBytes)
+            {
+                var chunk = bytes.Slice(done, Math.Min(DirectChunkBytes, bytes.Length - done));
+                var got = ReadDataBytes(first * 4 + done, chunk);
+                PixelCodec.ToMachineOrder(chunk[..(got / 4 * 4)], Bitpix);
+                if (got < chunk.Length)
+                {
+                    destination[((done + got) / 4)..].Fill(float.NaN);
+                    return;
+                }
+            }
             return;
         }
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
