@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text.Json;
+using Astrolabe.Tap.Tests.Support;
+
+namespace Astrolabe.Tap.Tests;
+
+/// <summary>TAP 1.1 /sync details (DESIGN.md appendix B): parameter handling, MAXREC, formats, VOSI resources.</summary>
+[Collection("sqlite service")]
+public sealed class SyncProtocolTests(SqliteServiceFixture fixture)
+{
+    private TapTestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Get_without_request_with_lower_case_names_and_unknown_parameters_works()
+    {
+        using var client = Server.Client();
+        var url = $"{Server.BaseUrl}/sync?lang=ADQL&query={Uri.EscapeDataString("SELECT TOP 3 object_id FROM demo.objects ORDER BY object_id")}&FoO=bar";
+        var body = await client.GetStringAsync(url);
+        Assert.Equal("OK", VoTable.Status(body));
+        Assert.Equal([["1"], ["2"], ["3"]], VoTable.Rows(body));
+    }
+
+    [Fact]
+    public async Task Maxrec_truncation_adds_overflow_info_after_the_table()
+    {
+        var (status, body, _) = await Server.SyncAsync("SELECT object_id FROM demo.objects", maxRec: 7);
+        Assert.Equal(200, status);
+        Assert.Equal(7, VoTable.Rows(body).Count);
+        Assert.Equal("OVERFLOW", VoTable.Status(body));
+        Assert.True(body.IndexOf("value=\"OVERFLOW\"", StringComparison.Ordinal) > body.IndexOf("</TABLE>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Result_exactly_at_maxrec_is_not_an_overflow()
+    {
+        var (_, body, _) = await Server.SyncAsync("SELECT TOP 7 object_id FROM demo.objects", maxRec: 7);
+        Assert.Equal(7, VoTable.Rows(body).Count);
+        Assert.Equal("OK", VoTable.Status(body));
+    }
+
+    [Fact]
+    public async Task Maxrec_zero_returns_the_columns_and_no_rows()
+    {
+        var (status, body, _) = await Server.SyncAsync("SELECT object_id, ra, dec, class FROM demo.objects", maxRec: 0);
+        Assert.Equal(200, status);
+        Assert.Equal(["object_id", "ra", "dec", "class"], VoTable.FieldNames(body));
+        Assert.Empty(VoTable.Rows(body));
+    }
+
+    [Fact]
+    public async Task Fields_carry_units_ucds_and_descriptions_from_tap_schema()
+    {
+        var (_, body, _) = await Server.SyncAsync("SELECT TOP 1 ra, mag_r FROM demo.objects");
+        Assert.Contains("name=\"ra\" datatype=\"double\" unit=\"deg\" ucd=\"pos.eq.ra;meta.main\"", body);
+        Assert.Contains("name=\"mag_r\" datatype=\"float\" unit=\"mag\"", body);
+    }
+
+    [Fact]
+    public async Task Responseformat_csv_tsv_and_json_give_the_same_rows()
+    {
+        const string query = "SELECT TOP 3 object_id, class, redshift FROM demo.objects ORDER BY object_id";
+        var (_, csv, csvType) = await Server.SyncAsync(query, format: "csv");
+        var (_, tsv, tsvType) = await Server.SyncAsync(query, format: "text/tab-separated-values");
+        var (_, json, jsonType) = await Server.SyncAsync(query, format: "application/json");
+        Assert.StartsWith("text/csv", csvType);
+        Assert.StartsWith("text/tab-separated-values", tsvType);
+        Assert.StartsWith("application/json", jsonType);
+        var expected = DemoReference.Instance.Rows.Take(3).ToList();
+
+        var csvLines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("object_id,class,redshift", csvLines[0]);
+        var tsvLines = tsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("object_id\tclass\tredshift", tsvLines[0]);
+        var data = JsonDocument.Parse(json).RootElement.GetProperty("data").EnumerateArray().ToList();
+        for (int i = 0; i < 3; i++)
+        {
+            var row = expected[i];
+            Assert.Equal(csvLines[i + 1].Replace(',', '\t'), tsvLines[i + 1]);
+            Assert.StartsWith($"{row.Id},{row.Class},", csvLines[i + 1]);
+            Assert.Equal(row.Id, data[i][0].GetInt64());
+            Assert.Equal(row.Class, data[i][1].GetString());
+            if (row.Redshift is null)
+            {
+                Assert.Equal(JsonValueKind.Null, data[i][2].ValueKind);
+                Assert.EndsWith(",", csvLines[i + 1]);
+            }
+            else
+            {
+                Assert.Equal(row.Redshift.Value, data[i][2].GetDouble(), 5);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Multipart_post_is_accepted()
+    {
+        using var client = Server.Client();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("doQuery"), "REQUEST" },
+            { new StringContent("ADQL"), "LANG" },
+            { new StringContent("SELECT COUNT(*) AS n FROM demo.objects"), "QUERY" },
+        };
+        using var response = await client.PostAsync($"{Server.BaseUrl}/sync", form);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(TapTestServer.DemoRows.ToString(System.Globalization.CultureInfo.InvariantCulture), VoTable.Rows(body).Single()[0]);
+    }
+
+    [Fact]
+    public async Task Tap_schema_columns_agree_with_tables_endpoint()
+    {
+        using var client = Server.Client();
+        var tables = System.Xml.Linq.XDocument.Parse(await client.GetStringAsync($"{Server.BaseUrl}/tables"));
+        var fromTables = tables.Descendants("table")
+            .SelectMany(t => t.Elements("column").Select(c => $"{t.Element("name")!.Value}|{c.Element("name")!.Value}|{c.Element("dataType")!.Value}"))
+            .Order(StringComparer.Ordinal).ToList();
+        var (_, body, _) = await Server.SyncAsync("SELECT table_name, column_name, datatype FROM TAP_SCHEMA.columns", maxRec: 100_000);
+        var fromSchema = VoTable.Rows(body).Select(r => $"{r[0]}|{r[1]}|{r[2]}").Order(StringComparer.Ordinal).ToList();
+        Assert.Contains("demo.objects|mag_r|float", fromSchema);
+        Assert.Contains("TAP_SCHEMA.columns|\"size\"|int", fromSchema);
+        Assert.Equal(fromSchema, fromTables);
+    }
+
+    [Fact]
+    public async Task Tap_schema_has_the_tap_1_1_columns()
+    {
+        var (status, body, _) = await Server.SyncAsync(
+            "SELECT column_name, arraysize, xtype, \"size\", principal, indexed, std, column_index FROM TAP_SCHEMA.columns " +
+            "WHERE table_name = 'demo.objects' AND column_name = 'ra'");
+        Assert.True(status == 200, body);
+        var row = VoTable.Rows(body).Single();
+        Assert.Equal("ra", row[0]);
+        Assert.Equal("1", row[4]);
+        Assert.Equal("1", row[5]);
+        Assert.Equal("0", row[6]);
+        Assert.Equal("2", row[7]);
+        var (_, schemas, _) = await Server.SyncAsync("SELECT schema_name, schema_index FROM TAP_SCHEMA.schemas ORDER BY schema_index");
+        Assert.Equal(["TAP_SCHEMA", "demo"], VoTable.Rows(schemas).Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task Capabilities_and_availability_are_public_even_when_queries_need_a_user()
+    {
+        await using var server = await TapTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Tap:AllowAnonymous"] = "false" }, demo: false);
+        using var client = server.Client();
+        var capabilities = await client.GetStringAsync($"{server.BaseUrl}/capabilities");
+        Assert.Contains("ivo://ivoa.net/std/ADQL#v2.1", capabilities);
+        Assert.Contains("ivo://ivoa.net/std/TAPRegExt#features-adqlgeo", capabilities);
+        Assert.Contains("<vosi:available>true</vosi:available>", await client.GetStringAsync($"{server.BaseUrl}/availability"));
+
+        var (status, body, _) = await server.SyncAsync("SELECT * FROM TAP_SCHEMA.schemas");
+        Assert.Equal(401, status);
+        Assert.Equal("ERROR", VoTable.Status(body));
+        Assert.Contains("anonymous", VoTable.ErrorMessage(body));
+
+        var (signedIn, _, _) = await server.SyncAsync("SELECT * FROM TAP_SCHEMA.schemas", user: "alice");
+        Assert.Equal(200, signedIn);
+    }
+}
