@@ -1,0 +1,118 @@
+// Hub benchmark: spawn-to-ready time of the real jupyterhub-singleuser under our hub, and the latency a trivial
+// request gains through our proxy compared with going straight to the server, as medians, in one run.
+//   dotnet run -c Release --project bench/hub -- [--spawns 10] [--requests 2000]
+// Run as root on a machine of the project's kind (2 cores); nothing here leaves 127.0.0.1.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Astrolabe.Hub;
+using Astrolabe.Hub.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+var spawns = Arg("--spawns", 10);
+var requests = Arg("--requests", 2000);
+var dataRoot = Path.Combine(Path.GetTempPath(), "astrolabe-bench-" + Guid.NewGuid().ToString("N")[..8]);
+var port = FreePort();
+var hubUrl = new Uri($"http://127.0.0.1:{port}");
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["DataRoot"] = dataRoot, ["Listen"] = hubUrl.ToString() });
+builder.WebHost.UseUrls(hubUrl.ToString());
+builder.Logging.ClearProviders();
+builder.Services.AddHub(builder.Configuration);
+var app = builder.Build();
+app.MapHub();
+await app.StartAsync();
+try
+{
+    var accounts = app.Services.GetRequiredService<Accounts>();
+    var user = await accounts.AddUserAsync("bench", false, "bench-password-123");
+    var (token, _) = await accounts.CreateTokenAsync(user, null, "bench", null);
+    using var api = new HttpClient { BaseAddress = hubUrl };
+    api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+
+    // Warm-up start (first useradd, Python's caches), not counted.
+    await StartAsync(api);
+    await StopAsync(api);
+
+    var spawnTimes = new List<double>();
+    for (var i = 0; i < spawns; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await StartAsync(api);
+        spawnTimes.Add(sw.Elapsed.TotalMilliseconds);
+        if (i < spawns - 1) await StopAsync(api);
+    }
+
+    // The server is running now: compare a trivial request through the proxy with the same request direct.
+    var direct = (await app.Services.GetRequiredService<Astrolabe.Hub.Sessions.ServerSessions>().RouteAsync("bench", "", default))!;
+    using var client = new HttpClient();
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+    var viaProxy = new Uri(hubUrl, "/user/bench/api");
+    var straight = new Uri(direct, "api");
+    for (var i = 0; i < 200; i++) { await client.GetAsync(viaProxy); await client.GetAsync(straight); } // warm both paths
+    var proxied = new List<double>();
+    var directTimes = new List<double>();
+    for (var i = 0; i < requests; i++)
+    {
+        // Interleaved, so both paths see the same machine conditions.
+        directTimes.Add(await TimeAsync(client, straight));
+        proxied.Add(await TimeAsync(client, viaProxy));
+    }
+    await StopAsync(api);
+
+    var spawnMedian = Median(spawnTimes);
+    var proxyMedian = Median(proxied);
+    var directMedian = Median(directTimes);
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    Console.WriteLine($"spawn to ready (jupyterhub-singleuser, {spawns} starts): median {spawnMedian:F0} ms, min {spawnTimes.Min():F0} ms, max {spawnTimes.Max():F0} ms");
+    Console.WriteLine($"trivial GET /api ({requests} each): direct median {directMedian:F3} ms, through the proxy {proxyMedian:F3} ms");
+    Console.WriteLine($"proxy overhead: +{proxyMedian - directMedian:F3} ms per request, ratio proxied/direct {proxyMedian / directMedian:F2}");
+    Console.WriteLine("reference (DESIGN.md, JupyterHub 3.0 + configurable-http-proxy on this machine kind, not measured in this run): " +
+                      "spawn ≈ 2200 ms median; proxied 2.8 ms vs direct 1.2 ms (ratio 2.33)");
+}
+finally
+{
+    await app.StopAsync();
+    try { Directory.Delete(dataRoot, true); } catch (IOException) { }
+}
+
+static async Task StartAsync(HttpClient api)
+{
+    var response = await api.PostAsync("/hub/api/users/bench/server", null);
+    if ((int)response.StatusCode is not (201 or 202)) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
+    while (true)
+    {
+        var model = await api.GetFromJsonAsync<JsonObject>("/hub/api/users/bench");
+        if (model!["servers"]!.AsObject()[""]?["ready"]?.GetValue<bool>() == true) return;
+        await Task.Delay(5);
+    }
+}
+
+static async Task StopAsync(HttpClient api)
+{
+    await api.DeleteAsync("/hub/api/users/bench/server");
+    while ((await api.GetFromJsonAsync<JsonObject>("/hub/api/users/bench"))!["servers"]!.AsObject().Count > 0) await Task.Delay(20);
+}
+
+static async Task<double> TimeAsync(HttpClient client, Uri url)
+{
+    var sw = Stopwatch.StartNew();
+    using var response = await client.GetAsync(url);
+    await response.Content.ReadAsByteArrayAsync();
+    if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{url} answered {response.StatusCode}");
+    return sw.Elapsed.TotalMilliseconds;
+}
+
+static double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+
+static int FreePort() { using var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); return ((IPEndPoint)l.LocalEndpoint).Port; }
+
+int Arg(string name, int fallback) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback; }

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace Astrolabe.Tests;
+
+/// <summary>Runs the real `astrolabe` program (the built host, beside this test assembly).</summary>
+public static class Cli
+{
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "astrolabe.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        if (stdin is not null) await p.StandardInput.WriteAsync(stdin);
+        p.StandardInput.Close();
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await output, await error);
+    }
+
+    public static string TempDataRoot() => Path.Combine(Path.GetTempPath(), "astrolabe-cli-" + Guid.NewGuid().ToString("N")[..10]);
+}

@@ -1,0 +1,74 @@
+namespace Astrolabe.Tests;
+
+/// <summary>`astrolabe user add|list|remove|passwd` against the same settings `serve` uses.</summary>
+public sealed class UserCommandTests
+{
+    [Fact]
+    public async Task Users_are_added_listed_given_new_passwords_and_removed()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var add = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
+            Assert.Equal(0, add.Exit);
+            Assert.Contains("Added user 'vega'", add.Out);
+            Assert.Matches("Password \\(shown once\\): \\S{20}", add.Out);
+
+            var admin = await Cli.RunAsync(["user", "add", "deneb", "--admin", "--password-stdin", "--data-root", root], stdin: "a-long-password\n");
+            Assert.Equal(0, admin.Exit);
+            Assert.DoesNotContain("a-long-password", admin.Out);
+
+            var again = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
+            Assert.Equal(1, again.Exit);
+            Assert.Contains("already exists", again.Err);
+
+            var list = await Cli.RunAsync(["user", "list", "--data-root", root]);
+            Assert.Equal(0, list.Exit);
+            var lines = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("deneb", lines[1]);
+            Assert.Contains("yes", lines[1]);
+            Assert.StartsWith("vega", lines[2]);
+
+            var passwd = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "another-long-one\n");
+            Assert.Equal(0, passwd.Exit);
+            var tooShort = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "short\n");
+            Assert.Equal(1, tooShort.Exit);
+            Assert.Contains("at least 8 characters", tooShort.Err);
+
+            Assert.Equal(0, (await Cli.RunAsync(["user", "remove", "vega", "--data-root", root])).Exit);
+            var missing = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
+            Assert.Equal(1, missing.Exit);
+            Assert.Contains("no user 'vega'", missing.Err);
+            Assert.DoesNotContain("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
+        }
+        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+    }
+
+    [Theory]
+    [InlineData("Vega", "lower-case letter")]
+    [InlineData("ve ga", "may contain only")]
+    [InlineData("../etc", "lower-case letter")]
+    public async Task Unsafe_user_names_are_refused_with_the_reason(string name, string reason)
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var result = await Cli.RunAsync(["user", "add", name, "--data-root", root]);
+            Assert.Equal(1, result.Exit);
+            Assert.Contains(reason, result.Err);
+        }
+        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+    }
+
+    [Fact]
+    public async Task Bad_settings_are_reported_by_name_before_anything_starts()
+    {
+        var result = await Cli.RunAsync(["serve", "--data-root", Cli.TempDataRoot(), "--listen", "not a url", "--Hub:SecureCookies=Sometimes"]);
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("Listen 'not a url'", result.Err);
+        Assert.Contains("Hub:SecureCookies", result.Err);
+        var missingFile = await Cli.RunAsync(["serve", "--config", "/nonexistent/astrolabe.json"]);
+        Assert.Equal(2, missingFile.Exit);
+        Assert.Contains("/nonexistent/astrolabe.json", missingFile.Err);
+    }
+}
