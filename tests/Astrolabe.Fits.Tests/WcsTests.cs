@@ -82,6 +82,18 @@ public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFi
         Assert.Equal(30.25, y, 9);
     }
 
+    [Fact]
+    public void Galactic_image_positions_convert_to_icrs()
+    {
+        var wcs = Open("CAR_galactic");
+        var (l, b) = wcs.PixelToCelestial(5, 7);
+        var (ra, dec) = wcs.PixelToCelestial(5, 7, CelestialFrame.Icrs);
+        var (l2, b2) = FrameConversion.Convert(ra, dec, CelestialFrame.Icrs, CelestialFrame.Galactic);
+        Assert.Equal(l, l2, 9);
+        Assert.Equal(b, b2, 9);
+        Assert.NotEqual(l, ra, 1);
+    }
+
     private Wcs Open(string name)
     {
         using var fits = FitsFile.Open(fixture.Cases.GetProperty(name).GetProperty("file").GetString()!);

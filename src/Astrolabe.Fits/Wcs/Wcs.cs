@@ -424,6 +424,19 @@ public sealed class Wcs
         return (world[LongitudeAxis], world[LatitudeAxis]);
     }
 
+    /// <summary>
+    /// Celestial coordinates of pixel (x, y) converted to <paramref name="frame"/> (ICRS, FK5 J2000 or Galactic;
+    /// an FK5 WCS must have equinox 2000).
+    /// </summary>
+    public (double LonDeg, double LatDeg) PixelToCelestial(double x, double y, CelestialFrame frame)
+    {
+        var (lon, lat) = PixelToCelestial(x, y);
+        if (frame == Frame) return (lon, lat);
+        if (Frame == CelestialFrame.Fk5 && Equinox is not 2000.0)
+            throw new NotSupportedException($"FK5 at equinox {Equinox} needs precession, which is not supported.");
+        return FrameConversion.Convert(lon, lat, Frame, frame);
+    }
+
     /// <summary>Pixel (0-based, on the celestial axes, other axes at pixel 0) of a celestial position in degrees.</summary>
     public (double X, double Y) CelestialToPixel(double lonDeg, double latDeg)
     {
