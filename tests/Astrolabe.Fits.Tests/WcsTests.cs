@@ -32,7 +32,8 @@ public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFi
     }
 
     public static TheoryData<string> SpectralCases() =>
-        new("cube_FREQ_Hz", "cube_FREQ_GHz", "cube_VRAD_kms", "cube_VRAD_ms", "cube_VOPT_kms", "cube_WAVE_m", "cube_WAVE_um", "cube_coupled_pc");
+        new("cube_FREQ_Hz", "cube_FREQ_GHz", "cube_VRAD_kms", "cube_VRAD_ms", "cube_VOPT_kms", "cube_WAVE_m", "cube_WAVE_um", "cube_coupled_pc",
+            "cube_FREQ_W2F", "cube_WAVE_F2W", "cube_VOPT_F2W", "cube_VRAD_V2F", "cube_VELO_F2V", "cube_FREQ_LOG", "cube_WAVE_LOG");
 
     [Theory]
     [MemberData(nameof(ProjectionCases))]

@@ -51,6 +51,25 @@ public static class Spectral
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>d(value)/d(frequency) for a spectral kind at a frequency (for the non-linear X2P algorithms).</summary>
+    public static double DerivativeWrtFrequency(SpectralKind kind, double frequencyHz, double restFrequencyHz)
+    {
+        var nu = frequencyHz;
+        var nu0 = restFrequencyHz;
+        return kind switch
+        {
+            SpectralKind.Frequency => 1.0,
+            SpectralKind.Wavelength => -C / (nu * nu),
+            SpectralKind.RadioVelocity => -C / RequireRest(nu0),
+            SpectralKind.OpticalVelocity => -C * RequireRest(nu0) / (nu * nu),
+            SpectralKind.Redshift => -RequireRest(nu0) / (nu * nu),
+            SpectralKind.RelativisticVelocity => -4 * C * nu * Square(RequireRest(nu0)) / Square(nu0 * nu0 + nu * nu),
+            SpectralKind.Energy => H,
+            SpectralKind.Wavenumber => 1 / C,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
     /// <summary>Radio velocity (m/s) of a frequency relative to a rest frequency.</summary>
     public static double RadioVelocity(double frequencyHz, double restFrequencyHz) =>
         FromFrequency(frequencyHz, SpectralKind.RadioVelocity, restFrequencyHz);

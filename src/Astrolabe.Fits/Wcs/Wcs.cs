@@ -19,6 +19,7 @@ public sealed class Wcs
     private readonly double[,] _matrix;   // intermediate = matrix · (p - crpix), units already SI/degrees
     private readonly double[,] _inverse;
     private readonly double _alphaP, _deltaP, _phiP;
+    private SpectralAlgorithm? _spectralAlgorithm;
 
     private Wcs(int naxis, string[] ctype, string[] cunit, double[] crpix, double[] crval, double[,] matrix,
         int lon, int lat, Projection? projection, double lonpole, double latpole, CelestialFrame frame, double? equinox,
@@ -120,15 +121,17 @@ public sealed class Wcs
         int lon = -1, lat = -1, spectral = -1;
         string? code = null;
         SpectralKind? spectralKind = null;
+        SpectralAlgorithm? spectralAlgorithm = null;
         for (var i = 0; i < n; i++)
         {
             var (type, algorithm) = SplitCType(ctype[i]);
             if (algorithm.Length == 3 && IsLongitude(type)) { lon = i; code = algorithm; }
             else if (algorithm.Length == 3 && IsLatitude(type)) { lat = i; code ??= algorithm; }
-            else if (Spectral.KindOf(type) is { } kind && algorithm.Length == 0 && spectral < 0)
+            else if (Spectral.KindOf(type) is { } kind && spectral < 0 && SpectralAlgorithm.Parse(algorithm) is { } parsed)
             {
                 spectral = i;
                 spectralKind = kind;
+                spectralAlgorithm = parsed;
             }
         }
         if (lon < 0 || lat < 0) lon = lat = -1;
@@ -176,8 +179,10 @@ public sealed class Wcs
 
         var lonpole = header.TryGetDouble("LONPOLE" + a, out var lp) ? lp : double.NaN;
         var latpole = header.GetDouble("LATPOLE" + a, 90.0);
-        return new Wcs(n, ctype, cunit, crpix, crval, matrix, lon, lat, projection, lonpole, latpole, frame, equinox,
+        var wcs = new Wcs(n, ctype, cunit, crpix, crval, matrix, lon, lat, projection, lonpole, latpole, frame, equinox,
             spectral, spectralKind, rest, specsys);
+        if (spectral >= 0) wcs._spectralAlgorithm = spectralAlgorithm!.Prepare(crval[spectral], spectralKind!.Value, rest, ctype[spectral]);
+        return wcs;
     }
 
     private static (CelestialFrame, double?) EquatorialFrame(Header header, string a)
@@ -374,6 +379,7 @@ public sealed class Wcs
         }
         for (var i = 0; i < NAxis; i++)
             if (i != LongitudeAxis && i != LatitudeAxis) world[i] = _crval[i] + x[i];
+        if (_spectralAlgorithm is { IsLinear: false } algorithm) world[SpectralAxis] = algorithm.ToWorld(x[SpectralAxis]);
         if (HasCelestial)
         {
             if (Projection!.Deproject(x[LongitudeAxis], x[LatitudeAxis], out var phi, out var theta))
@@ -394,6 +400,7 @@ public sealed class Wcs
         Span<double> x = stackalloc double[NAxis];
         for (var i = 0; i < NAxis; i++)
             if (i != LongitudeAxis && i != LatitudeAxis) x[i] = world[i] - _crval[i];
+        if (_spectralAlgorithm is { IsLinear: false } algorithm) x[SpectralAxis] = algorithm.ToIntermediate(world[SpectralAxis]);
         if (HasCelestial)
         {
             CelestialToNative(world[LongitudeAxis], world[LatitudeAxis], out var phi, out var theta);

@@ -64,6 +64,13 @@ def cases():
         "VOPT_kms": ("VOPT", "km/s", 3000.0, 10.0),
         "WAVE_m": ("WAVE", "m", 2.1e-1, 1e-5),
         "WAVE_um": ("WAVE", "um", 1.6, 0.001),
+        "FREQ_W2F": ("FREQ-W2F", "GHz", 230.0, -0.05),
+        "WAVE_F2W": ("WAVE-F2W", "mm", 1.3, 0.0004),
+        "VOPT_F2W": ("VOPT-F2W", "km/s", 1500.0, 40.0),
+        "VRAD_V2F": ("VRAD-V2F", "km/s", 20.0, 3.0),
+        "VELO_F2V": ("VELO-F2V", "km/s", 9000.0, 150.0),
+        "FREQ_LOG": ("FREQ-LOG", "Hz", 1.4e9, 2e6),
+        "WAVE_LOG": ("WAVE-LOG", "m", 5e-7, 1e-9),
     }
     for name, (ctype, unit, crval, cdelt) in spectral.items():
         h = celestial("SIN", crval=(83.8, -5.4), cdelt=(-1e-4, 1e-4), n=30)
