@@ -21,6 +21,7 @@ public static class PortalPages
         app.MapGet("/", () => Results.Redirect("/hub/home"));
         app.MapGet("/hub", () => Results.Redirect("/hub/home"));
         app.MapGet("/hub/", () => Results.Redirect("/hub/home"));
+        app.MapGet("/hub/logo", () => Results.Content(Logo, "image/svg+xml"));
         app.MapGet("/hub/login", LoginPage);
         app.MapPost("/hub/login", Login);
         app.MapPost("/hub/logout", Logout);
@@ -31,6 +32,16 @@ public static class PortalPages
         app.MapPost("/hub/token", CreateToken).RequireAuthorization();
         app.MapPost("/hub/token/revoke", RevokeToken).RequireAuthorization();
     }
+
+    /// <summary>The mark that user servers show in their header (they link `/hub/logo`).</summary>
+    private const string Logo = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="150" height="28" viewBox="0 0 150 28">
+          <circle cx="14" cy="14" r="11" fill="none" stroke="#14213d" stroke-width="2.5"/>
+          <line x1="3" y1="14" x2="25" y2="14" stroke="#14213d" stroke-width="1.5"/>
+          <line x1="8" y1="22" x2="21" y2="5" stroke="#fca311" stroke-width="2.5"/>
+          <text x="32" y="20" font-family="sans-serif" font-size="17" fill="#14213d">Astrolabe</text>
+        </svg>
+        """;
 
     /// <summary>Only a local path may follow a login, never another site.</summary>
     private static string SafeNext(string? next) =>
