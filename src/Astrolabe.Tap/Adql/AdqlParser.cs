@@ -26,6 +26,14 @@ public sealed class AdqlParser
         ["COUNT"] = (1, 1), ["AVG"] = (1, 1), ["MIN"] = (1, 1), ["MAX"] = (1, 1), ["SUM"] = (1, 1),
     };
 
+    // Keywords that end or join clauses: where a value is missing, say so rather than "reserved word".
+    private static readonly HashSet<string> StructuralWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "FROM", "WHERE", "GROUP", "ORDER", "HAVING", "AND", "OR", "NOT", "ON", "USING", "JOIN", "UNION", "EXCEPT",
+        "INTERSECT", "AS", "SELECT", "BY", "IS", "IN", "BETWEEN", "LIKE", "ILIKE", "OFFSET", "TOP", "DISTINCT", "ALL",
+        "ASC", "DESC", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "NATURAL", "CROSS", "WITH",
+    };
+
     private static readonly HashSet<string> Aggregates = new(StringComparer.OrdinalIgnoreCase) { "COUNT", "AVG", "MIN", "MAX", "SUM" };
 
     private static readonly HashSet<string> GeometryConstructors = new(StringComparer.OrdinalIgnoreCase) { "POINT", "CIRCLE", "BOX", "POLYGON" };
@@ -244,7 +252,8 @@ public sealed class AdqlParser
         if (!Current.IsWord("FROM"))
         {
             // "SELECT id FORM t": FORM was taken for an alias of id; the mistake is there, not at t.
-            if (_implicitAlias is not null && Current.Kind is TokenKind.Identifier or TokenKind.DelimitedIdentifier)
+            if (_implicitAlias is not null && Current.Kind is TokenKind.Identifier or TokenKind.DelimitedIdentifier
+                && LooksLikeFrom(_implicitAlias.Text))
             {
                 throw Error("',' or FROM", _implicitAlias);
             }
@@ -290,6 +299,13 @@ public sealed class AdqlParser
             throw Error(expected);
         }
         return new SelectQuery(At(start), distinct, top, items, from, where, groupBy, having);
+    }
+
+    // FORM, FRM, FROMM, ...: a misspelt FROM that the parser first read as a column alias.
+    private static bool LooksLikeFrom(string word)
+    {
+        var w = word.ToUpperInvariant();
+        return w.Length is >= 3 and <= 5 && w[0] == 'F' && w.Count(c => "ROM".Contains(c)) >= 2;
     }
 
     private static bool IsClauseWord(Token t) =>
@@ -755,6 +771,8 @@ public sealed class AdqlParser
                 var inner = ParseValueExpression();
                 ExpectSymbol(")", "')' to close the parenthesis");
                 return inner;
+            case TokenKind.Identifier when StructuralWords.Contains(t.Text):
+                throw Error("a value (a column, a number, a string, a function or '(')");
             case TokenKind.Identifier:
                 if (t.IsWord("NULL"))
                 {

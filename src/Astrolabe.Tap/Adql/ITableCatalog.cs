@@ -9,4 +9,7 @@ public interface ITableCatalog
 
     /// <summary>All published tables; used only to suggest a close name in "unknown table" errors.</summary>
     IEnumerable<TableInfo> Tables => [];
+
+    /// <summary>True only for <see cref="OpenCatalog"/>: columns not listed are accepted, untyped.</summary>
+    bool AllowsUnknownColumns => false;
 }

@@ -408,7 +408,8 @@ internal sealed partial class SqlWriter
         if (a.Type.Type == AdqlType.Point && b.Type.Type == AdqlType.Circle && b.Radius is not null && a.Ra is not null)
         {
             string exact = $"({G("distance")}({a.Ra}, {a.Dec}, {b.Ra}, {b.Dec}) <= {b.Radius})";
-            string? index = IndexRanges(a.RaExpression, a.DecExpression, b.RaConstant, b.DecConstant, b.RadiusConstant, scope);
+            // The index narrows a positive search only; NOT (cone) must scan anyway.
+            string? index = positive ? IndexRanges(a.RaExpression, a.DecExpression, b.RaConstant, b.DecConstant, b.RadiusConstant, scope) : null;
             condition = index is null ? exact : $"({index} AND {exact})";
         }
         else

@@ -157,6 +157,16 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
                 {
                     AddOutput(c.Name, c.Sql, c.Type);
                 }
+                if (_catalog.AllowsUnknownColumns && !columns.Any())
+                {
+                    // Unknown columns (OpenCatalog): pass the star through.
+                    var sources = all.Qualifier.Count == 0 ? scope.Sources : scope.Sources.Where(s => s.MatchesQualifier(all.Qualifier));
+                    foreach (var s in sources)
+                    {
+                        outputs.Add(new OutputColumn("*", "*", ValueType.Unknown));
+                        items.Add(s.SqlAlias + ".*");
+                    }
+                }
             }
             else if (item is DerivedColumn d)
             {
@@ -557,6 +567,10 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
                 if (sources.Count > 0)
                 {
                     var column = sources[0].Columns.FirstOrDefault(c => reference.Column.Matches(c.Name));
+                    if (column is null && _catalog.AllowsUnknownColumns && OpenColumn(reference, s) is { } unlisted)
+                    {
+                        return unlisted;
+                    }
                     if (column is null)
                     {
                         throw Error(reference.Column.At, $"unknown column '{reference.Column.Name}' in table '{sources[0].Name}'"
@@ -565,6 +579,10 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
                     return column;
                 }
             }
+        }
+        if (_catalog.AllowsUnknownColumns && OpenColumn(reference, scope) is { } untyped)
+        {
+            return untyped;
         }
         if (reference.Qualifier.Count > 0)
         {
@@ -582,7 +600,32 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
         {
             visible.AddRange(s.Unqualified.Select(c => c.Name));
         }
-        throw Error(reference.At, $"unknown column '{reference.Column.Name}'" + Suggest(reference.Column.Name, visible));
+        string hint = Suggest(reference.Column.Name, visible);
+        if (hint.Length == 0 && reference.Column.Delimited)
+        {
+            hint = $"; a string literal takes single quotes: '{reference.Column.Name.Replace("'", "''")}'";
+        }
+        throw Error(reference.At, $"unknown column '{reference.Column.Name}'" + hint);
+    }
+
+    // Without a catalogue (OpenCatalog), an unlisted column of a table is taken on trust, untyped.
+    private static ScopeColumn? OpenColumn(ColumnReference reference, Scope scope)
+    {
+        var candidates = reference.Qualifier.Count > 0
+            ? scope.Sources.Where(s => s.MatchesQualifier(reference.Qualifier)).ToList()
+            : scope.Sources.Where(s => s.Table is not null).ToList();
+        if (candidates.Count != 1 || candidates[0].Table is null)
+        {
+            if (reference.Qualifier.Count == 0 && candidates.Count > 1)
+            {
+                throw Error(reference.At, $"without a catalogue, cannot tell which table '{reference.Column.Name}' is in; qualify it");
+            }
+            return null;
+        }
+        var source = candidates[0];
+        var column = new ScopeColumn(reference.Column.Name, source.SqlAlias + "." + Quote(reference.Column.Name), ValueType.Unknown, source);
+        source.Columns.Add(column);
+        return column;
     }
 
     /// <summary>"; did you mean 'x'?" for the closest candidate within a small edit distance, or "".</summary>
