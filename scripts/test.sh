@@ -12,7 +12,7 @@ mkdir -p "$ASTROLABE_TEST_ARTIFACTS"
 
 log=$(mktemp)
 status=0
-dotnet test Astrolabe.slnx -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Astrolabe.slnx -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole run: "N passed, N failed, N skipped".
 awk '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v)
