@@ -10,12 +10,33 @@ namespace Astrolabe.Fits;
 public sealed class Card
 {
     public Card(string keyword, CardValueKind kind, string? valueText, string? comment, bool isHierarch = false)
+        : this(keyword, kind, valueText, comment, isHierarch, trusted: true)
     {
+        CheckText(keyword, nameof(keyword));
+        CheckText(valueText, nameof(valueText));
+        CheckText(comment, nameof(comment));
+        if (!isHierarch && (keyword.Length > 8 || keyword.AsSpan().IndexOfAnyExcept(KeywordCharacters) >= 0))
+            throw new ArgumentException($"'{keyword}' is not a FITS keyword (up to 8 of A-Z, 0-9, '-', '_'; longer names are HIERARCH).", nameof(keyword));
+    }
+
+    /// <summary>For the header parser, which has already checked what it read.</summary>
+    internal Card(string keyword, CardValueKind kind, string? valueText, string? comment, bool isHierarch, bool trusted)
+    {
+        _ = trusted;
         Keyword = keyword;
         Kind = kind;
         ValueText = valueText;
         Comment = comment;
         IsHierarch = isHierarch;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> KeywordCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+
+    private static void CheckText(string? text, string name)
+    {
+        if (text is not null && text.AsSpan().IndexOfAnyExceptInRange(' ', '~') >= 0)
+            throw new ArgumentException($"FITS headers hold printable ASCII only; '{text}' does not.", name);
     }
 
     public string Keyword { get; }
@@ -42,19 +63,25 @@ public sealed class Card
 
     public static Card Commentary(string keyword, string text) => new(keyword, CardValueKind.None, text, null);
 
+    internal static Card ParsedCommentary(string keyword, string text) => new(keyword, CardValueKind.None, text, null, false, trusted: true);
+
+    // Keywords of up to 8 characters are upper-cased (as FITS requires); longer ones, or with blanks, are HIERARCH.
     public static Card FromValue(string keyword, string value, string? comment = null) =>
-        new(keyword, CardValueKind.String, value, comment, IsHierarchKeyword(keyword));
+        new(Key(keyword), CardValueKind.String, value, comment, IsHierarchKeyword(Key(keyword)));
 
     public static Card FromValue(string keyword, bool value, string? comment = null) =>
-        new(keyword, CardValueKind.Logical, value ? "T" : "F", comment, IsHierarchKeyword(keyword));
+        new(Key(keyword), CardValueKind.Logical, value ? "T" : "F", comment, IsHierarchKeyword(Key(keyword)));
 
     public static Card FromValue(string keyword, long value, string? comment = null) =>
-        new(keyword, CardValueKind.Integer, value.ToString(CultureInfo.InvariantCulture), comment, IsHierarchKeyword(keyword));
+        new(Key(keyword), CardValueKind.Integer, value.ToString(CultureInfo.InvariantCulture), comment, IsHierarchKeyword(Key(keyword)));
 
     public static Card FromValue(string keyword, double value, string? comment = null) =>
-        new(keyword, CardValueKind.Real, FormatReal(value), comment, IsHierarchKeyword(keyword));
+        new(Key(keyword), CardValueKind.Real, FormatReal(value), comment, IsHierarchKeyword(Key(keyword)));
 
-    private static bool IsHierarchKeyword(string keyword) => keyword.Length > 8 || keyword.Contains(' ');
+    private static string Key(string keyword) => keyword.Length <= 8 && !keyword.Contains(' ') ? keyword.ToUpperInvariant() : keyword;
+
+    private static bool IsHierarchKeyword(string keyword) =>
+        keyword.Length > 8 || keyword.AsSpan().IndexOfAnyExcept(KeywordCharacters) >= 0;
 
     public bool TryGetDouble(out double value)
     {
@@ -191,7 +218,14 @@ public sealed class Card
             var piece = rest[..take];
             rest = rest[take..];
             if (rest.Length > 0) yield return (head + "'" + piece + "&'").PadRight(80);
-            else yield return AppendComment(head + "'" + piece + "'");
+            else if (string.IsNullOrEmpty(Comment) || (head + "'" + piece + "' / " + Comment).Length <= 80)
+                yield return AppendComment(head + "'" + piece + "'");
+            else
+            {
+                // The comment does not fit after the last piece: it goes on a CONTINUE card of its own.
+                yield return (head + "'" + piece + "&'").PadRight(80);
+                yield return AppendComment("CONTINUE  ''");
+            }
             first = false;
         }
     }

@@ -70,7 +70,7 @@ internal static class HeaderParser
                 var next = bytes.Slice(c * CardLength, CardLength);
                 var (piece, pieceComment) = ParseContinue(next, fileOffset + (long)c * CardLength, c + 1, hduIndex, options, fixes);
                 var comment = card.Comment is null ? pieceComment : pieceComment is null ? card.Comment : card.Comment + " " + pieceComment;
-                var merged = new Card(card.Keyword, CardValueKind.String, text[..^1] + piece, comment, card.IsHierarch)
+                var merged = new Card(card.Keyword, CardValueKind.String, text[..^1] + piece, comment, card.IsHierarch, trusted: true)
                 {
                     Number = card.Number,
                     PhysicalCount = card.PhysicalCount + 1,
@@ -134,7 +134,7 @@ internal static class HeaderParser
                 var name = string.Join(' ', Encoding.ASCII.GetString(rest[..eq]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
                 return ParseValue(name, rest, eq + 1, offset + 8, number, hduIndex, options, fixes, isHierarch: true);
             }
-            return Card.Commentary(keyword, TextOf(rest));
+            return Card.ParsedCommentary(keyword, TextOf(rest));
         }
 
         if (!IsValidKeyword(keyword))
@@ -154,7 +154,7 @@ internal static class HeaderParser
         }
 
         if (keyword is "COMMENT" or "HISTORY" or "" or "CONTINUE" || image[8] != (byte)'=')
-            return Card.Commentary(keyword, TextOf(image[8..]));
+            return Card.ParsedCommentary(keyword, TextOf(image[8..]));
 
         if (image[9] != (byte)' ')
         {
@@ -176,14 +176,14 @@ internal static class HeaderParser
         FitsReadOptions options, List<FitsFix>? fixes, bool isHierarch)
     {
         var skip = field[start..].IndexOfAnyExcept((byte)' ');
-        if (skip < 0) return new Card(keyword, CardValueKind.Undefined, null, null, isHierarch);
+        if (skip < 0) return new Card(keyword, CardValueKind.Undefined, null, null, isHierarch, trusted: true);
         var i = start + skip;
-        if (field[i] == (byte)'/') return new Card(keyword, CardValueKind.Undefined, null, Trimmed(field[(i + 1)..]), isHierarch);
+        if (field[i] == (byte)'/') return new Card(keyword, CardValueKind.Undefined, null, Trimmed(field[(i + 1)..]), isHierarch, trusted: true);
 
         if (field[i] == (byte)'\'')
         {
             var (value, comment) = ParseString(field, i, fieldOffset, number, keyword, hduIndex, options, fixes);
-            return new Card(keyword, CardValueKind.String, value, comment, isHierarch);
+            return new Card(keyword, CardValueKind.String, value, comment, isHierarch, trusted: true);
         }
 
         var slash = field[i..].IndexOf((byte)'/');
@@ -197,9 +197,9 @@ internal static class HeaderParser
                 throw new FitsFormatException($"Value '{text}' is not a valid FITS value (number, T/F, 'string' or complex)",
                     fieldOffset + i, number, keyword, hduIndex);
             fixes?.Add(new FitsFix($"malformed value '{text}' kept as a string", fieldOffset + i, hduIndex, number, keyword));
-            return new Card(keyword, CardValueKind.String, text, commentText, isHierarch);
+            return new Card(keyword, CardValueKind.String, text, commentText, isHierarch, trusted: true);
         }
-        return new Card(keyword, kind.Value, text, commentText, isHierarch);
+        return new Card(keyword, kind.Value, text, commentText, isHierarch, trusted: true);
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> bytes) => bytes.Trim((byte)' ');

@@ -119,6 +119,19 @@ public sealed class AstropyImageTests(AstropyImagesFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Async_plane_reads_match_sync_reads()
+    {
+        using var fits = FitsFile.Open(fixture.PathOf("scaled16_blank.fits"));
+        var image = (ImageHdu)fits.Primary;
+        for (var k = 0; k < image.PlaneCount; k++)
+        {
+            var plane = new float[image.PlaneLength];
+            await image.ReadPlaneAsync(k, plane);
+            Assert.Equal(image.ReadPlane(k), plane);
+        }
+    }
+
+    [Fact]
     public void Parallel_plane_reads_give_the_same_pixels()
     {
         using var fits = FitsFile.Open(fixture.PathOf("compressed.fits.gz"));
