@@ -20,7 +20,7 @@ public static class LocalNoise
         var channelSigma = new double[cube.Channels];
         for (int z = 0; z < cube.Channels; z++)
         {
-            channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 1_000_000);
+            channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 20_000);
         }
         double typical = MedianOfFinitePositive(channelSigma);
         if (double.IsNaN(typical))
@@ -59,30 +59,43 @@ public static class LocalNoise
     {
         int planeSize = width * height;
         var mad = new float[planeSize];
-        var spectrum = new float[channels];
-        for (int p = 0; p < planeSize; p++)
+        // Spectra are gathered a row at a time (contiguous reads of each plane's row) rather than pixel by pixel,
+        // which would stride through memory one plane apart per value.
+        var rowSpectra = new float[width * channels];
+        for (int y = 0; y < height; y++)
         {
-            int n = 0;
             for (int z = 0; z < channels; z++)
             {
-                float v = snr[z * planeSize + p];
-                if (float.IsFinite(v))
+                ReadOnlySpan<float> row = snr.AsSpan(z * planeSize + y * width, width);
+                for (int x = 0; x < width; x++)
                 {
-                    spectrum[n++] = v;
+                    rowSpectra[x * channels + z] = row[x];
                 }
             }
-            if (n < MinimumChannelsForSpectralNoise / 2)
+            for (int x = 0; x < width; x++)
             {
-                mad[p] = float.NaN;
-                continue;
+                Span<float> spectrum = rowSpectra.AsSpan(x * channels, channels);
+                int n = 0;
+                for (int z = 0; z < channels; z++)
+                {
+                    if (float.IsFinite(spectrum[z]))
+                    {
+                        spectrum[n++] = spectrum[z];
+                    }
+                }
+                if (n < MinimumChannelsForSpectralNoise / 2)
+                {
+                    mad[y * width + x] = float.NaN;
+                    continue;
+                }
+                Span<float> live = spectrum[..n];
+                double median = Selection.Median(live);
+                for (int i = 0; i < n; i++)
+                {
+                    live[i] = MathF.Abs((float)(live[i] - median));
+                }
+                mad[y * width + x] = (float)Selection.Median(live);
             }
-            Span<float> live = spectrum.AsSpan(0, n);
-            double median = Selection.Median(live);
-            for (int i = 0; i < n; i++)
-            {
-                live[i] = MathF.Abs((float)(live[i] - median));
-            }
-            mad[p] = (float)Selection.Median(live);
         }
 
         // Mean of the finite MADs in a window around each pixel (summed-area table: cost independent of the window).

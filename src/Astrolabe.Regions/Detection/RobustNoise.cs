@@ -61,7 +61,8 @@ public static class RobustNoise
                 }
                 double mad = Selection.Median(dev);
                 sigma = MadToSigma * mad;
-                if (sigma == 0 || sigma == previous)
+                // Converged when an iteration moves sigma by less than 0.1%: further clipping changes nothing that matters.
+                if (sigma == 0 || Math.Abs(sigma - previous) < 1e-3 * sigma)
                 {
                     break;
                 }
