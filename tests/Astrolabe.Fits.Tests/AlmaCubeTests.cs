@@ -1,15 +1,17 @@
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>The real ALMA cube (old CASA PC00i00j cards, degenerate Stokes axis) read as astropy reads it.</summary>
-public sealed class AlmaCubeTests
+public sealed class AlmaCubeTests : IDisposable
 {
     private readonly string _path = TestData.AlmaCube;
+    private readonly string _dir = TestData.NewTempDirectory();
+
+    public void Dispose() => TestData.DeleteDirectory(_dir);
 
     [Fact]
     public void Header_cards_match_astropy()
     {
-        var dir = TestData.NewTempDirectory();
-        var copy = Path.Combine(dir, "alma.fits");
+        var copy = Path.Combine(_dir, "alma.fits");
         File.Copy(_path, copy);
         var astropy = Astropy.Dump(copy);
 
@@ -21,8 +23,7 @@ public sealed class AlmaCubeTests
     [Fact]
     public void Every_plane_matches_astropy()
     {
-        var dir = TestData.NewTempDirectory();
-        var copy = Path.Combine(dir, "alma.fits");
+        var copy = Path.Combine(_dir, "alma.fits");
         File.Copy(_path, copy);
         var expected = Astropy.Dump(copy)[0].Data!;
 

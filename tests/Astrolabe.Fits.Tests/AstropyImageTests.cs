@@ -1,7 +1,7 @@
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Image files written by astropy (Scripts/make_images.py), read by us, compared with astropy's reading.</summary>
-public sealed class AstropyImagesFixture
+public sealed class AstropyImagesFixture : IDisposable
 {
     public AstropyImagesFixture()
     {
@@ -14,6 +14,8 @@ public sealed class AstropyImagesFixture
     public string[] Files { get; }
 
     public string PathOf(string name) => System.IO.Path.Combine(Directory, name);
+
+    public void Dispose() => TestData.DeleteDirectory(Directory);
 }
 
 public sealed class AstropyImageTests(AstropyImagesFixture fixture) : IClassFixture<AstropyImagesFixture>

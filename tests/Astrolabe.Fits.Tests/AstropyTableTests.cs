@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Tables written by astropy (Scripts/make_tables.py), read by us, compared with astropy's reading.</summary>
-public sealed class AstropyTablesFixture
+public sealed class AstropyTablesFixture : IDisposable
 {
     public AstropyTablesFixture()
     {
@@ -20,6 +20,8 @@ public sealed class AstropyTablesFixture
     public System.Text.Json.JsonElement Ascii { get; }
 
     public string PathOf(string name) => System.IO.Path.Combine(Directory, name);
+
+    public void Dispose() => TestData.DeleteDirectory(Directory);
 }
 
 public sealed class AstropyTableTests(AstropyTablesFixture fixture) : IClassFixture<AstropyTablesFixture>
@@ -53,7 +55,7 @@ public sealed class AstropyTableTests(AstropyTablesFixture fixture) : IClassFixt
         Assert.IsType<double[]>(table.ReadColumn("scaled"));
         Assert.IsType<string[]>(table.ReadColumn("name"));
         Assert.Equal(-999, table.Column("int").Null);
-        Assert.Equal([3, 2], table.Column("mat").Dimensions);
+        Assert.Equal([3, 2], table.Column("mat").Dimensions!);
         Assert.Equal("Jy", table.Column("flux").Unit);
         Assert.Equal(13 * 23, table.ReadColumn("bits").Length);
         Assert.Equal('E', table.Column("varf").ElementType);

@@ -4,9 +4,11 @@ using System.Text;
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Malformed files: a clear FitsFormatException naming the card or byte offset, never a crash; lenient mode reads what it can.</summary>
-public sealed class BadInputTests
+public sealed class BadInputTests : IDisposable
 {
     private readonly string _dir = TestData.NewTempDirectory();
+
+    public void Dispose() => TestData.DeleteDirectory(_dir);
 
     /// <summary>A file from card images (padded to 80 and to whole blocks) followed by data bytes.</summary>
     private string FileOf(string name, IEnumerable<string> cards, byte[]? data = null, bool padData = true)

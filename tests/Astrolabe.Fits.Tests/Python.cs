@@ -49,22 +49,25 @@ internal static class TestData
 
     public static string AlmaCube => Path.Combine(RepositoryRoot, "..", "shared", "data", "orion-methanol-alma-sv.fits");
 
-    // Every file a test run makes lives under one directory, removed when the test process exits.
+    // Every file a test run makes lives under one directory; test classes delete their own directories.
     private static readonly string RunRoot = CreateRunRoot();
 
     private static string CreateRunRoot()
     {
         var root = Path.Combine(Path.GetTempPath(), "astrolabe-fits-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(root, recursive: true); }
-            catch (IOException) { }
-        };
         return root;
     }
 
-    /// <summary>A fresh directory for files made by one test or test class (deleted when the run ends).</summary>
+    public static void DeleteDirectory(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
+        catch (IOException) { }
+        try { Directory.Delete(RunRoot); } // the run root, once empty
+        catch (IOException) { }
+    }
+
+    /// <summary>A fresh directory for files made by one test or test class (deleted by its Dispose).</summary>
     public static string NewTempDirectory()
     {
         var path = Path.Combine(RunRoot, Guid.NewGuid().ToString("N"));

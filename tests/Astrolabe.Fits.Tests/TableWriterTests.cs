@@ -3,9 +3,11 @@ using System.Numerics;
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Tables we write, read by astropy (Scripts/dump_table.py) and by us.</summary>
-public sealed class TableWriterTests
+public sealed class TableWriterTests : IDisposable
 {
     private readonly string _dir = TestData.NewTempDirectory();
+
+    public void Dispose() => TestData.DeleteDirectory(_dir);
 
     private static ColumnData[] EveryType()
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Headers written by astropy, one per WCS feature, with astropy.wcs's answers over a pixel grid.</summary>
-public sealed class WcsCasesFixture
+public sealed class WcsCasesFixture : IDisposable
 {
     public WcsCasesFixture()
     {
@@ -14,6 +14,8 @@ public sealed class WcsCasesFixture
     public string Directory { get; }
 
     public JsonElement Cases { get; }
+
+    public void Dispose() => TestData.DeleteDirectory(Directory);
 }
 
 public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFixture>

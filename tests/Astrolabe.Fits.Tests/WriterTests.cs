@@ -1,9 +1,11 @@
 namespace Astrolabe.Fits.Tests;
 
 /// <summary>Files we write, read back by astropy (and by us).</summary>
-public sealed class WriterTests
+public sealed class WriterTests : IDisposable
 {
     private readonly string _dir = TestData.NewTempDirectory();
+
+    public void Dispose() => TestData.DeleteDirectory(_dir);
 
     private static double[] Values(int n, double scale, int seed)
     {
