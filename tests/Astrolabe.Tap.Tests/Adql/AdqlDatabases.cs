@@ -190,6 +190,39 @@ public sealed class AdqlDatabases : IAsyncLifetime
         return (rows, query);
     }
 
+    /// <summary>The backend's query plan for a translated query, as text.</summary>
+    internal async Task<string> PlanAsync(string backend, string adql)
+    {
+        bool pg = backend == "postgres";
+        if (pg && Postgres is null)
+        {
+            Assert.Fail("ASTROLABE_TEST_POSTGRES is not set: these tests need a real PostgreSQL (scripts/test.sh starts one)");
+        }
+        var query = AdqlTranslator.Translate(adql, pg ? PostgresCatalog : SqliteCatalog, pg ? SqlDialect.Postgres : SqlDialect.Sqlite);
+        await using DbConnection connection = pg ? await Postgres!.OpenConnectionAsync() : new SqliteConnectionWrapper(Sqlite);
+        if (pg)
+        {
+            // The table is small; forbid sequential scans so the plan shows whether the index can be used at all.
+            Execute(connection, "SET enable_seqscan = off");
+        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = (pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query.Sql;
+        foreach (var (name, value) in query.Parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+        var plan = new System.Text.StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.AppendLine(reader.GetValue(reader.FieldCount - 1)?.ToString());
+        }
+        return plan.ToString();
+    }
+
     private static object? Normalise(object value) => value switch
     {
         short s => (long)s,

@@ -80,6 +80,14 @@ public class ResultCorrectnessTests(AdqlDatabases db) : IClassFixture<AdqlDataba
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task Cone_search_plan_reads_the_healpix_index(string backend)
+    {
+        var plan = await db.PlanAsync(backend, "SELECT id FROM demo.stars WHERE CONTAINS(POINT(ra, dec), CIRCLE(10, 20, 0.5)) = 1");
+        Assert.Contains("demo_stars_hpx", plan);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Count_with_a_magnitude_cut(string backend) =>
         AssertRows([[(long)Data.Stars.Count(s => s.Gmag < 15)]], await Rows(backend, "SELECT COUNT(*) AS n FROM demo.stars WHERE gmag < 15"));
 
