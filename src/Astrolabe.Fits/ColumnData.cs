@@ -33,5 +33,5 @@ public sealed record ColumnData(string Name, Array Values)
     public string? Display { get; init; }
 
     /// <summary>Number of rows these values make.</summary>
-    public int RowCount => Values is string[] or Array[] ? Values.Length : Values.Length / Math.Max(Repeat, 1);
+    public int RowCount => Values is string[] or Array[]? Values.Length : Values.Length / Math.Max(Repeat, 1);
 }

@@ -27,49 +27,49 @@ internal static class PixelCodec
         switch (bitpix)
         {
             case -32:
-            {
-                var src = MemoryMarshal.Cast<byte, float>(raw);
-                if (identity) src.CopyTo(destination);
-                else for (var i = 0; i < src.Length; i++) destination[i] = (float)(zero + scale * src[i]);
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, float>(raw);
+                    if (identity) src.CopyTo(destination);
+                    else for (var i = 0; i < src.Length; i++) destination[i] = (float)(zero + scale * src[i]);
+                    break;
+                }
             case -64:
-            {
-                var src = MemoryMarshal.Cast<byte, double>(raw);
-                for (var i = 0; i < src.Length; i++) destination[i] = (float)(zero + scale * src[i]);
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, double>(raw);
+                    for (var i = 0; i < src.Length; i++) destination[i] = (float)(zero + scale * src[i]);
+                    break;
+                }
             case 8:
-            {
-                var b = blank is { } bl and >= 0 and <= 255 ? (int)bl : -1;
-                for (var i = 0; i < raw.Length; i++) destination[i] = raw[i] == b ? float.NaN : (float)(zero + scale * raw[i]);
-                break;
-            }
+                {
+                    var b = blank is { } bl and >= 0 and <= 255 ? (int)bl : -1;
+                    for (var i = 0; i < raw.Length; i++) destination[i] = raw[i] == b ? float.NaN : (float)(zero + scale * raw[i]);
+                    break;
+                }
             case 16:
-            {
-                var src = MemoryMarshal.Cast<byte, short>(raw);
-                var hasBlank = blank is >= short.MinValue and <= short.MaxValue;
-                var b = hasBlank ? (short)blank!.Value : (short)0;
-                for (var i = 0; i < src.Length; i++)
-                    destination[i] = hasBlank && src[i] == b ? float.NaN : (float)(zero + scale * src[i]);
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, short>(raw);
+                    var hasBlank = blank is >= short.MinValue and <= short.MaxValue;
+                    var b = hasBlank ? (short)blank!.Value : (short)0;
+                    for (var i = 0; i < src.Length; i++)
+                        destination[i] = hasBlank && src[i] == b ? float.NaN : (float)(zero + scale * src[i]);
+                    break;
+                }
             case 32:
-            {
-                var src = MemoryMarshal.Cast<byte, int>(raw);
-                var hasBlank = blank is >= int.MinValue and <= int.MaxValue;
-                var b = hasBlank ? (int)blank!.Value : 0;
-                for (var i = 0; i < src.Length; i++)
-                    destination[i] = hasBlank && src[i] == b ? float.NaN : (float)(zero + scale * src[i]);
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, int>(raw);
+                    var hasBlank = blank is >= int.MinValue and <= int.MaxValue;
+                    var b = hasBlank ? (int)blank!.Value : 0;
+                    for (var i = 0; i < src.Length; i++)
+                        destination[i] = hasBlank && src[i] == b ? float.NaN : (float)(zero + scale * src[i]);
+                    break;
+                }
             case 64:
-            {
-                var src = MemoryMarshal.Cast<byte, long>(raw);
-                for (var i = 0; i < src.Length; i++)
-                    destination[i] = blank == src[i] ? float.NaN : (float)(zero + scale * (double)src[i]);
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, long>(raw);
+                    for (var i = 0; i < src.Length; i++)
+                        destination[i] = blank == src[i] ? float.NaN : (float)(zero + scale * (double)src[i]);
+                    break;
+                }
             default: throw new NotSupportedException($"BITPIX {bitpix}");
         }
     }
@@ -80,46 +80,46 @@ internal static class PixelCodec
         switch (bitpix)
         {
             case -32:
-            {
-                var src = MemoryMarshal.Cast<byte, float>(raw);
-                for (var i = 0; i < src.Length; i++) destination[i] = identity ? src[i] : zero + scale * src[i];
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, float>(raw);
+                    for (var i = 0; i < src.Length; i++) destination[i] = identity ? src[i] : zero + scale * src[i];
+                    break;
+                }
             case -64:
-            {
-                var src = MemoryMarshal.Cast<byte, double>(raw);
-                if (identity) src.CopyTo(destination);
-                else for (var i = 0; i < src.Length; i++) destination[i] = zero + scale * src[i];
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, double>(raw);
+                    if (identity) src.CopyTo(destination);
+                    else for (var i = 0; i < src.Length; i++) destination[i] = zero + scale * src[i];
+                    break;
+                }
             case 8:
-            {
-                var b = blank is { } bl and >= 0 and <= 255 ? (int)bl : -1;
-                for (var i = 0; i < raw.Length; i++) destination[i] = raw[i] == b ? double.NaN : zero + scale * raw[i];
-                break;
-            }
+                {
+                    var b = blank is { } bl and >= 0 and <= 255 ? (int)bl : -1;
+                    for (var i = 0; i < raw.Length; i++) destination[i] = raw[i] == b ? double.NaN : zero + scale * raw[i];
+                    break;
+                }
             case 16:
-            {
-                var src = MemoryMarshal.Cast<byte, short>(raw);
-                for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * src[i];
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, short>(raw);
+                    for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * src[i];
+                    break;
+                }
             case 32:
-            {
-                var src = MemoryMarshal.Cast<byte, int>(raw);
-                for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * src[i];
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, int>(raw);
+                    for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * src[i];
+                    break;
+                }
             case 64:
-            {
-                var src = MemoryMarshal.Cast<byte, long>(raw);
-                // BZERO = 2^63 is the unsigned-64 convention; add in integer arithmetic first to keep precision.
-                if (scale == 1.0 && zero == 9223372036854775808.0)
-                    for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : (double)(ulong)(src[i] ^ long.MinValue);
-                else
-                    for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * (double)src[i];
-                break;
-            }
+                {
+                    var src = MemoryMarshal.Cast<byte, long>(raw);
+                    // BZERO = 2^63 is the unsigned-64 convention; add in integer arithmetic first to keep precision.
+                    if (scale == 1.0 && zero == 9223372036854775808.0)
+                        for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : (double)(ulong)(src[i] ^ long.MinValue);
+                    else
+                        for (var i = 0; i < src.Length; i++) destination[i] = blank == src[i] ? double.NaN : zero + scale * (double)src[i];
+                    break;
+                }
             default: throw new NotSupportedException($"BITPIX {bitpix}");
         }
     }
@@ -130,17 +130,17 @@ internal static class PixelCodec
         switch (bitpix)
         {
             case -32:
-            {
-                var dst = MemoryMarshal.Cast<byte, float>(raw);
-                for (var i = 0; i < values.Length; i++) dst[i] = (float)((values[i] - zero) / scale);
-                return;
-            }
+                {
+                    var dst = MemoryMarshal.Cast<byte, float>(raw);
+                    for (var i = 0; i < values.Length; i++) dst[i] = (float)((values[i] - zero) / scale);
+                    return;
+                }
             case -64:
-            {
-                var dst = MemoryMarshal.Cast<byte, double>(raw);
-                for (var i = 0; i < values.Length; i++) dst[i] = (values[i] - zero) / scale;
-                return;
-            }
+                {
+                    var dst = MemoryMarshal.Cast<byte, double>(raw);
+                    for (var i = 0; i < values.Length; i++) dst[i] = (values[i] - zero) / scale;
+                    return;
+                }
         }
         var (min, max) = bitpix switch
         {

@@ -146,7 +146,7 @@ public sealed partial class FitsWriter
                 ?? throw new ArgumentException($"Column {column.Name}: a variable-length column needs at least one array to know its type.");
             return (column, 'P', 8, 1, TypeLetter(first, column.Name));
         }
-        var type = column.AsBits && column.Values is bool[] ? 'X' : TypeLetter(column.Values, column.Name);
+        var type = column.AsBits && column.Values is bool[]? 'X' : TypeLetter(column.Values, column.Name);
         long repeat = column.Repeat;
         var size = type == 'X' ? 0 : TableColumn.ElementSize(type);
         var bytes = type == 'X' ? (int)((repeat + 7) / 8) : checked((int)(repeat * size));

@@ -301,17 +301,27 @@ public sealed class Wcs
         {
             Fits.SpectralKind.Frequency => u switch
             {
-                "" or "Hz" => (1.0, "Hz"), "kHz" => (1e3, "Hz"), "MHz" => (1e6, "Hz"), "GHz" => (1e9, "Hz"), "THz" => (1e12, "Hz"),
+                "" or "Hz" => (1.0, "Hz"),
+                "kHz" => (1e3, "Hz"),
+                "MHz" => (1e6, "Hz"),
+                "GHz" => (1e9, "Hz"),
+                "THz" => (1e12, "Hz"),
                 _ => null,
             },
             Fits.SpectralKind.RadioVelocity or Fits.SpectralKind.OpticalVelocity or Fits.SpectralKind.RelativisticVelocity => u switch
             {
-                "" or "m/s" or "m s-1" => (1.0, "m/s"), "km/s" or "km s-1" => (1e3, "m/s"), "cm/s" => (1e-2, "m/s"),
+                "" or "m/s" or "m s-1" => (1.0, "m/s"),
+                "km/s" or "km s-1" => (1e3, "m/s"),
+                "cm/s" => (1e-2, "m/s"),
                 _ => null,
             },
             Fits.SpectralKind.Wavelength => u switch
             {
-                "" or "m" => (1.0, "m"), "cm" => (1e-2, "m"), "mm" => (1e-3, "m"), "um" => (1e-6, "m"), "nm" => (1e-9, "m"),
+                "" or "m" => (1.0, "m"),
+                "cm" => (1e-2, "m"),
+                "mm" => (1e-3, "m"),
+                "um" => (1e-6, "m"),
+                "nm" => (1e-9, "m"),
                 "Angstrom" or "angstrom" or "Å" => (1e-10, "m"),
                 _ => null,
             },
