@@ -55,6 +55,37 @@ public sealed class BinaryTableHdu : Hdu
 
     public Array ReadColumn(string name, long firstRow = 0, long rowCount = -1) => ReadColumn(Column(name).Index, firstRow, rowCount);
 
+    /// <summary>Reads a column as T[] (e.g. double[] for a D column); says which type it has when T is wrong.</summary>
+    public T[] ReadColumn<T>(string name, long firstRow = 0, long rowCount = -1) =>
+        ReadColumn(name, firstRow, rowCount) as T[] ?? throw new InvalidCastException(
+            $"Column {name} ({Column(name).Format}) reads as {Allocate(Column(name), 0).GetType().Name}, not {typeof(T).Name}[].");
+
+    /// <summary>
+    /// Reads a numeric scalar or fixed-array column (L, X, B, I, J, K, E, D, scaled or not) as doubles; TNULL
+    /// values of integer columns become NaN.
+    /// </summary>
+    public double[] ReadColumnAsDouble(string name, long firstRow = 0, long rowCount = -1)
+    {
+        var column = Column(name);
+        var values = ReadColumn(column.Index, firstRow, rowCount);
+        if (values is double[] d) return d;
+        var result = new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values.GetValue(i);
+            result[i] = v switch
+            {
+                bool b => b ? 1 : 0,
+                float f => f,
+                IConvertible c when column.Null is { } nul && column.Type is 'B' or 'I' or 'J' or 'K' && !column.IsScaled
+                                    && Convert.ToDecimal(c, System.Globalization.CultureInfo.InvariantCulture) == nul => double.NaN,
+                IConvertible c => Convert.ToDouble(c, System.Globalization.CultureInfo.InvariantCulture),
+                _ => throw new InvalidCastException($"Column {name} ({column.Format}) is not numeric."),
+            };
+        }
+        return result;
+    }
+
     /// <summary>Reads one column for rows [firstRow, firstRow + rowCount) (all remaining rows when rowCount is −1).</summary>
     public Array ReadColumn(int column, long firstRow = 0, long rowCount = -1) => ReadColumns([column], firstRow, rowCount)[0];
 

@@ -61,6 +61,21 @@ public sealed class AstropyTableTests(AstropyTablesFixture fixture) : IClassFixt
         Assert.Equal('E', table.Column("varf").ElementType);
     }
 
+    [Fact]
+    public void Columns_read_as_a_chosen_type_or_as_doubles()
+    {
+        using var fits = FitsFile.Open(fixture.PathOf("bintable.fits"));
+        var table = (BinaryTableHdu)fits.Hdus[1];
+        Assert.Equal((double[])table.ReadColumn("ra"), table.ReadColumn<double>("ra"));
+        var e = Assert.Throws<InvalidCastException>(() => table.ReadColumn<float>("ra"));
+        Assert.Contains("Double[]", e.Message);
+        var ints = table.ReadColumn<int>("int");
+        var asDouble = table.ReadColumnAsDouble("int");
+        for (var i = 0; i < ints.Length; i++) Assert.Equal(ints[i] == -999 ? double.NaN : ints[i], asDouble[i]);
+        Assert.Equal(table.ReadColumn<ushort>("ushort").Select(v => (double)v), table.ReadColumnAsDouble("ushort"));
+        Assert.Equal(table.ReadColumn<float>("flux").Select(v => (double)v), table.ReadColumnAsDouble("flux"));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(5, 7)]
