@@ -27,27 +27,6 @@ internal static class PlaneArithmetic
         }
     }
 
-    /// <summary>destination[i] += add[i] - subtract[i].</summary>
-    public static void AddSubtract(ReadOnlySpan<float> add, ReadOnlySpan<float> subtract, Span<float> destination)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && add.Length >= Vector<float>.Count)
-        {
-            var a = MemoryMarshal.Cast<float, Vector<float>>(add);
-            var s = MemoryMarshal.Cast<float, Vector<float>>(subtract[..add.Length]);
-            var d = MemoryMarshal.Cast<float, Vector<float>>(destination[..add.Length]);
-            for (int v = 0; v < a.Length; v++)
-            {
-                d[v] += a[v] - s[v];
-            }
-            i = a.Length * Vector<float>.Count;
-        }
-        for (; i < add.Length; i++)
-        {
-            destination[i] += add[i] - subtract[i];
-        }
-    }
-
     /// <summary>destination[i] += source[i].</summary>
     public static void Add(ReadOnlySpan<float> source, Span<float> destination) => MultiplyAdd(source, 1f, destination);
 
@@ -68,18 +47,6 @@ internal static class PlaneArithmetic
         for (; i < values.Length; i++)
         {
             values[i] *= factors[i];
-        }
-    }
-
-    /// <summary>Replaces NaN (and infinities) by zero so they add nothing to a smoothing sum.</summary>
-    public static void ZeroNonFinite(Span<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                values[i] = 0f;
-            }
         }
     }
 }

@@ -102,7 +102,7 @@ public sealed class RegionFinder
     private void Clip(float[] smoothed, byte[] mask)
     {
         // A fixed-stride sample of this size pins sigma to a fraction of a per cent; more only costs time.
-        const int maxSamples = 250_000;
+        const int maxSamples = 150_000;
         int stride = Math.Max(1, smoothed.Length / maxSamples);
         var sample = new float[smoothed.Length / stride + 1];
         int count = 0;
@@ -119,7 +119,23 @@ public sealed class RegionFinder
             return;
         }
         float limit = (float)(_options.SnrThreshold * sigma);
-        for (int i = 0; i < smoothed.Length; i++)
+        // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
+        var limits = new System.Numerics.Vector<float>(limit);
+        int width = System.Numerics.Vector<float>.Count;
+        var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(smoothed.AsSpan());
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            if (System.Numerics.Vector.GreaterThanAny(vectors[v], limits))
+            {
+                MarkAbove(smoothed, mask, v * width, (v + 1) * width, limit);
+            }
+        }
+        MarkAbove(smoothed, mask, vectors.Length * width, smoothed.Length, limit);
+    }
+
+    private static void MarkAbove(float[] smoothed, byte[] mask, int from, int to, float limit)
+    {
+        for (int i = from; i < to; i++)
         {
             if (smoothed[i] > limit && mask[i] == Empty)
             {

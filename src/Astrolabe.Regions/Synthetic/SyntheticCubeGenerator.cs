@@ -199,21 +199,20 @@ public static class SyntheticCubeGenerator
         double unitSnr = halfSum / (localNoise * Math.Sqrt(halfVoxels * correlated));
         double peak = p.TargetSnr / unitSnr;
 
+        for (int z = z0; z <= z1; z++)
         {
-            for (int z = z0; z <= z1; z++)
+            double spectral = channels == 1 ? 1 : Math.Exp(-0.5 * (z - p.Z) * (z - p.Z) / (sigmaZ * sigmaZ));
+            for (int y = y0; y <= y1; y++)
             {
-                double spectral = channels == 1 ? 1 : Math.Exp(-0.5 * (z - p.Z) * (z - p.Z) / (sigmaZ * sigmaZ));
-                for (int y = y0; y <= y1; y++)
+                int row = z * planeSize + y * width;
+                for (int x = x0; x <= x1; x++)
                 {
-                    int row = z * planeSize + y * width;
-                    for (int x = x0; x <= x1; x++)
-                    {
-                        double dx = x - p.X, dy = y - p.Y;
-                        data[row + x] += (float)(peak * spectral * Math.Exp(-0.5 * (ixxInv * dx * dx + 2 * ixyInv * dx * dy + iyyInv * dy * dy)));
-                    }
+                    double dx = x - p.X, dy = y - p.Y;
+                    data[row + x] += (float)(peak * spectral * Math.Exp(-0.5 * (ixxInv * dx * dx + 2 * ixyInv * dx * dy + iyyInv * dy * dy)));
                 }
             }
         }
+
         // Emission footprint: sky pixels where the model's brightest channel reaches the local noise.
         int footprintPixels = 0;
         double spatialLimit = localNoise / peak;
