@@ -20,6 +20,7 @@ public sealed class Wcs
     private readonly double[,] _inverse;
     private readonly double _alphaP, _deltaP, _phiP;
     private SpectralAlgorithm? _spectralAlgorithm;
+    private IReadOnlyDictionary<int, double> _pv = new Dictionary<int, double>();
 
     private Wcs(int naxis, string[] ctype, string[] cunit, double[] crpix, double[] crval, double[,] matrix,
         int lon, int lat, Projection? projection, double lonpole, double latpole, CelestialFrame frame, double? equinox,
@@ -150,9 +151,9 @@ public sealed class Wcs
         }
 
         Projection? projection = null;
+        var pv = new Dictionary<int, double>();
         if (lon >= 0)
         {
-            var pv = new Dictionary<int, double>();
             for (var m = 0; m < 30; m++)
                 if (header.TryGetDouble($"PV{lat + 1}_{m}{a}", out var v)) pv[m] = v;
             projection = Projection.Create(code!, pv);
@@ -182,6 +183,7 @@ public sealed class Wcs
         var wcs = new Wcs(n, ctype, cunit, crpix, crval, matrix, lon, lat, projection, lonpole, latpole, frame, equinox,
             spectral, spectralKind, rest, specsys);
         if (spectral >= 0) wcs._spectralAlgorithm = spectralAlgorithm!.Prepare(crval[spectral], spectralKind!.Value, rest, ctype[spectral]);
+        wcs._pv = pv;
         return wcs;
     }
 
@@ -514,6 +516,55 @@ public sealed class Wcs
 
     /// <summary>Linear transformation matrix (CDELT × PC, or CD) in world units per pixel; element [i, j].</summary>
     public double LinearElement(int i, int j) => _matrix[i, j];
+
+    /// <summary>
+    /// This WCS as header cards (WCSAXES, CTYPE, CUNIT, CRPIX, CRVAL, CDi_j, LONPOLE/LATPOLE, PV, RADESYS/EQUINOX,
+    /// RESTFRQ, SPECSYS) in the units of <see cref="CUnit"/>. For a cutout, <paramref name="pixelOffset"/> is the
+    /// 0-based pixel of the original where the cutout starts (per kept axis of the original); <paramref name="axes"/>
+    /// keeps only some axes (e.g. [0, 1] for a 2-D map of a cube), which must not be coupled to the dropped ones.
+    /// </summary>
+    public Header ToHeader(IReadOnlyList<double>? pixelOffset = null, IReadOnlyList<int>? axes = null)
+    {
+        var keep = axes ?? Enumerable.Range(0, NAxis).ToArray();
+        foreach (var i in keep)
+            for (var j = 0; j < NAxis; j++)
+                if (!keep.Contains(j) && (_matrix[i, j] != 0 || _matrix[j, i] != 0))
+                    throw new InvalidOperationException($"Axis {i + 1} is coupled to axis {j + 1}, which would be dropped.");
+        if ((keep.Contains(LongitudeAxis) || keep.Contains(LatitudeAxis)) && !(keep.Contains(LongitudeAxis) && keep.Contains(LatitudeAxis)))
+            throw new InvalidOperationException("The two celestial axes must be kept together.");
+
+        var h = new Header();
+        h.Set("WCSAXES", (long)keep.Count, "number of WCS axes");
+        for (var k = 0; k < keep.Count; k++)
+        {
+            var i = keep[k];
+            var n = k + 1;
+            h.Set($"CTYPE{n}", CType[i]);
+            if (CUnit[i].Length > 0) h.Set($"CUNIT{n}", CUnit[i]);
+            h.Set($"CRPIX{n}", _crpix[i] - (pixelOffset is null ? 0.0 : pixelOffset[i]));
+            h.Set($"CRVAL{n}", _crval[i]);
+        }
+        for (var k = 0; k < keep.Count; k++)
+            for (var l = 0; l < keep.Count; l++)
+                if (_matrix[keep[k], keep[l]] != 0 || k == l)
+                    h.Set($"CD{k + 1}_{l + 1}", _matrix[keep[k], keep[l]]);
+        if (HasCelestial && keep.Contains(LongitudeAxis))
+        {
+            h.Set("LONPOLE", LonPole, "native longitude of celestial pole (deg)");
+            h.Set("LATPOLE", LatPole, "celestial latitude of native pole (deg)");
+            var latAxis = keep.ToList().IndexOf(LatitudeAxis) + 1;
+            foreach (var (m, value) in _pv.OrderBy(p => p.Key)) h.Set($"PV{latAxis}_{m}", value);
+            switch (Frame)
+            {
+                case CelestialFrame.Icrs: h.Set("RADESYS", "ICRS"); break;
+                case CelestialFrame.Fk5: h.Set("RADESYS", "FK5"); h.Set("EQUINOX", Equinox ?? 2000.0); break;
+                case CelestialFrame.Fk4: h.Set("RADESYS", "FK4"); h.Set("EQUINOX", Equinox ?? 1950.0); break;
+            }
+        }
+        if (RestFrequencyHz > 0) h.Set("RESTFRQ", RestFrequencyHz, "rest frequency (Hz)");
+        if (SpectralReferenceFrame is { Length: > 0 } specsys) h.Set("SPECSYS", specsys);
+        return h;
+    }
 
     private void RequireCelestial()
     {
