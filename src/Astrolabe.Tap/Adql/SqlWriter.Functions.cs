@@ -50,7 +50,9 @@ internal sealed partial class SqlWriter
                 {
                     return (Pg ? $"CAST(sum({distinct}{v}) AS bigint)" : $"sum({distinct}{v})", ValueType.BigInt with { Unit = t.Unit });
                 }
-                return ($"sum({distinct}{v})", ValueType.Double with { Unit = t.Unit });
+                // PostgreSQL sums REAL in REAL; sum in double precision like SQLite does.
+                return (Pg && t.Type == AdqlType.Real ? $"sum({distinct}CAST({v} AS double precision))" : $"sum({distinct}{v})",
+                    ValueType.Double with { Unit = t.Unit });
             }
             case "ABS":
             {

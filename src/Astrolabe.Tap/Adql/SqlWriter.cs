@@ -136,6 +136,7 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
 
         var outputs = new List<OutputColumn>();
         var items = new List<string>();
+        var itemSql = new List<string>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in select.Items)
         {
@@ -165,6 +166,7 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
                     {
                         outputs.Add(new OutputColumn("*", "*", ValueType.Unknown));
                         items.Add(s.SqlAlias + ".*");
+                        itemSql.Add(s.SqlAlias + ".*");
                     }
                 }
             }
@@ -186,6 +188,7 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
             string sqlName = Quote(unique);
             outputs.Add(new OutputColumn(unique, sqlName, type));
             items.Add(sql + " AS " + sqlName);
+            itemSql.Add(sql);
         }
 
         var groupBy = new List<string>();
@@ -227,16 +230,18 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
             {
                 string key;
                 ValueType type;
+                int? output = null;
                 if (o.Key is NumberLiteral { Kind: NumberKind.Integer } ordinal)
                 {
-                    int index = ParseOrdinal(ordinal, outputs.Count);
-                    key = index.ToString(CultureInfo.InvariantCulture);
-                    type = outputs[index - 1].Type;
+                    output = ParseOrdinal(ordinal, outputs.Count) - 1;
+                    key = (output + 1).Value.ToString(CultureInfo.InvariantCulture);
+                    type = outputs[output.Value].Type;
                 }
                 else if (o.Key is ColumnReference { Qualifier.Count: 0 } c
                          && outputs.Where(x => c.Column.Matches(x.Name)).ToList() is { Count: 1 } matches
                          && select.Items.Any(i => i is DerivedColumn { Alias: not null } dc && c.Column.Matches(dc.Alias!.Name)))
                 {
+                    output = outputs.IndexOf(matches[0]);
                     key = matches[0].SqlName;
                     type = matches[0].Type;
                 }
@@ -244,7 +249,13 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
                 {
                     (key, type) = TranslateExpression(o.Key, scope);
                 }
-                keys.Add(OrderKey(key, type, o.Descending));
+                // PostgreSQL takes COLLATE only on an expression, and with DISTINCT only on a selected one.
+                bool collate = Pg && IsText(type) && !select.Distinct;
+                if (collate && output is int index)
+                {
+                    key = itemSql[index];
+                }
+                keys.Add(OrderKey(key, type, o.Descending, collate || (Pg && IsText(type) && output is null && !select.Distinct)));
             }
             sb.Append(" ORDER BY ").Append(string.Join(", ", keys));
         }
@@ -252,12 +263,12 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
         return new TranslatedQuery(sb.ToString(), outputs);
     }
 
-    private string OrderKey(string key, ValueType type, bool descending)
-    {
-        // Same order on both backends: byte order for strings, NULLs last ascending and first descending.
-        string collate = Pg && type.Type is AdqlType.Char or AdqlType.VarChar or AdqlType.Clob ? " COLLATE \"C\"" : "";
-        return key + collate + (descending ? " DESC NULLS FIRST" : " ASC NULLS LAST");
-    }
+    private static bool IsText(ValueType type) => type.Type is AdqlType.Char or AdqlType.VarChar or AdqlType.Clob;
+
+    // Same order on both backends: byte order for strings (where PostgreSQL allows COLLATE), NULLs last
+    // ascending and first descending.
+    private static string OrderKey(string key, ValueType type, bool descending, bool collate) =>
+        key + (collate ? " COLLATE \"C\"" : "") + (descending ? " DESC NULLS FIRST" : " ASC NULLS LAST");
 
     private static int ParseOrdinal(NumberLiteral ordinal, int count)
     {
@@ -279,12 +290,12 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
             {
                 int index = ParseOrdinal(ordinal, inner.Columns.Count);
                 var col = inner.Columns[index - 1];
-                keys.Add(OrderKey(alias + "." + col.SqlName, col.Type, o.Descending));
+                keys.Add(OrderKey(alias + "." + col.SqlName, col.Type, o.Descending, Pg && IsText(col.Type)));
             }
             else if (o.Key is ColumnReference { Qualifier.Count: 0 } c
                      && inner.Columns.FirstOrDefault(x => c.Column.Matches(x.Name)) is { } col)
             {
-                keys.Add(OrderKey(alias + "." + col.SqlName, col.Type, o.Descending));
+                keys.Add(OrderKey(alias + "." + col.SqlName, col.Type, o.Descending, Pg && IsText(col.Type)));
             }
             else
             {

@@ -38,7 +38,7 @@ public sealed class AdqlDatabases : IAsyncLifetime
             await admin.OpenAsync();
             // C collation, so string order matches SQLite's byte order.
             await using var create = new NpgsqlCommand(
-                $"CREATE DATABASE {_databaseName} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'", admin);
+                $"CREATE DATABASE {_databaseName} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'", admin);
             await create.ExecuteNonQueryAsync();
         }
         var builder = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _databaseName };

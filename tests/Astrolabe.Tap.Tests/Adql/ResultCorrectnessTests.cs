@@ -369,4 +369,41 @@ public class ResultCorrectnessTests(AdqlDatabases db) : IClassFixture<AdqlDataba
         Assert.Equal(("double", "2", "point"), (c[5].Datatype, c[5].Arraysize, c[5].Xtype));
         Assert.Equal(("n_rows", "long"), (c[6].Name, c[6].Datatype));
     }
+
+    public static TheoryData<string> CrossBackendQueries => new()
+    {
+        "SELECT DISTINCT class FROM demo.stars ORDER BY class",
+        "SELECT DISTINCT name FROM demo.stars WHERE id < 40 ORDER BY name DESC",
+        "SELECT 'x' || class AS k, COUNT(*) FROM demo.stars GROUP BY 'x' || class ORDER BY k",
+        "SELECT class, COUNT(*) FROM demo.stars WHERE name LIKE 'G%' GROUP BY class HAVING class <> 'star' ORDER BY 2",
+        "WITH b AS (SELECT id, gmag FROM demo.stars WHERE gmag < 10) SELECT COUNT(*) FROM demo.stars AS s WHERE s.id IN (SELECT id FROM b)",
+        "SELECT FLOOR(gmag) AS bin, COUNT(*) FROM demo.stars GROUP BY bin ORDER BY bin",
+        "SELECT TOP 3 id, CAST(id AS VARCHAR(3)), CAST(rmag AS INTEGER), CAST(-rmag AS BIGINT), CAST(id AS DOUBLE PRECISION) FROM demo.stars ORDER BY id",
+        "SELECT TOP 3 CAST('2021-03-04T05:06:07' AS TIMESTAMP), CAST('10 20' AS POINT) FROM demo.stars",
+        "SELECT TOP 2 ROUND(rmag), TRUNCATE(rmag), MOD(rmag, 2.5), ROUND(id, -1), EXP(1), LOG(rmag), PI(), COT(1), DEGREES(1) FROM demo.stars ORDER BY id",
+        "SELECT TOP 2 BOX(10, 20, 1, 2), POLYGON(POINT(1, 2), POINT(3, 4), POINT(5, 6)), CENTROID(CIRCLE(1, 2, 3)), COORDSYS(POINT(1, 2)) FROM demo.stars",
+        "SELECT TOP 2 0xFF, 1e3, .5, ~0, 7 ^ 2, 6 | 1, 6 & 3 FROM demo.stars",
+        "SELECT TOP 3 id FROM demo.stars WHERE id IN (SELECT TOP 3 id FROM demo.stars ORDER BY gmag) ORDER BY id",
+        "SELECT * FROM TAP_SCHEMA.columns ORDER BY column_index",
+        "SELECT t.table_name, COUNT(*) FROM TAP_SCHEMA.tables AS t JOIN TAP_SCHEMA.columns AS c ON t.table_name = c.table_name GROUP BY t.table_name",
+        "SELECT s.id, m.id FROM demo.stars AS s JOIN TAP_UPLOAD.mine AS m ON DISTANCE(POINT(s.ra, s.dec), POINT(m.ra, m.dec)) < 0.01 WHERE s.id < 50 ORDER BY s.id",
+        "SELECT id, (SELECT COUNT(*) FROM demo.galaxies AS g WHERE g.star_id = s.id) AS n FROM demo.stars AS s WHERE id < 5 ORDER BY id",
+        "SELECT TOP 3 id FROM demo.stars UNION SELECT TOP 2 id FROM demo.galaxies ORDER BY 1 DESC OFFSET 1",
+        "SELECT MAX(name), MIN(obs_time), SUM(flags), SUM(gmag), AVG(flags) FROM demo.stars",
+        "SELECT id FROM demo.stars WHERE obs_time BETWEEN '2015-01-01' AND '2015-02-01' AND id IN (1, 2, 3) ORDER BY id",
+        "SELECT TOP 1 LOWER('ÄÖÜ'), UPPER('straße') FROM demo.stars",
+        "SELECT name, field_id FROM demo.fields WHERE CONTAINS(POINT(10.5, 20.5), outline) = 1 OR INTERSECTS(outline, CIRCLE(200, -60, 1)) = 1 ORDER BY name",
+        "SELECT COUNT(*) FROM demo.stars NATURAL JOIN TAP_UPLOAD.mine",
+        "SELECT TOP 5 s.name, g.morph FROM demo.stars AS s FULL OUTER JOIN demo.galaxies AS g ON s.id = g.star_id ORDER BY s.name, g.morph",
+    };
+
+    [Theory]
+    [MemberData(nameof(CrossBackendQueries))]
+    public async Task Both_backends_return_the_same_rows(string adql)
+    {
+        var sqlite = await Rows("sqlite", adql);
+        var postgres = await Rows("postgres", adql);
+        Assert.NotEmpty(sqlite);
+        AssertRows(sqlite, postgres);
+    }
 }
