@@ -158,6 +158,26 @@ public sealed class PipelineTests : IClassFixture<PipelineTests.DemoFolder>
         Assert.Equal(["cube_0001.fits", "cube_0002.fits", "cube_0004.fits"], report.Cubes.Select(c => Path.GetFileName(c.File)).ToArray());
     }
 
+    [Fact]
+    public async Task Gzipped_cubes_give_the_same_regions_as_plain_ones()
+    {
+        string dir = TestData.NewTempDirectory();
+        string gz = Path.Combine(dir, "cube.fits.gz");
+        using (var source = File.OpenRead(_demo.Cubes[0]))
+        using (var target = new System.IO.Compression.GZipStream(File.Create(gz), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            source.CopyTo(target);
+        }
+        var finder = new Detection.RegionFinder();
+        var plain = (await RoiPipeline.ProcessFileAsync(_demo.Cubes[0], finder)).Regions.Select(r => r with { File = "" }).ToList();
+        var zipped = (await RoiPipeline.ProcessFileAsync(gz, finder)).Regions.Select(r => r with { File = "" }).ToList();
+        Assert.NotEmpty(plain);
+        Assert.Equal(plain, zipped);
+        // A folder search finds .fits.gz too.
+        var report = await RunAsync([dir], Path.Combine(dir, "catalogue.csv"));
+        Assert.Equal(1, report.Processed);
+    }
+
     private static string Reason(Dictionary<string, CubeOutcome> outcomes, string name)
     {
         var outcome = outcomes[name];
