@@ -67,7 +67,7 @@ public sealed class FitsFile : IDisposable
         {
             if (IsGzip(handle))
             {
-                var decompressed = DecompressToTemporaryFile(handle, path);
+                var decompressed = DecompressToTemporaryFile(handle, path, options.TemporaryDirectory ?? System.IO.Path.GetTempPath());
                 handle = decompressed;
             }
             var file = new FitsFile(path, handle, options);
@@ -87,9 +87,9 @@ public sealed class FitsFile : IDisposable
         return RandomAccess.Read(handle, magic, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
-    private static SafeFileHandle DecompressToTemporaryFile(SafeFileHandle source, string path)
+    private static SafeFileHandle DecompressToTemporaryFile(SafeFileHandle source, string path, string directory)
     {
-        var tempPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"astrolabe-{Guid.NewGuid():N}.fits");
+        var tempPath = System.IO.Path.Combine(directory, $"astrolabe-{Guid.NewGuid():N}.fits");
         // Unlinked as soon as it is reopened for reading: nothing is left behind, even if the process dies.
         try
         {

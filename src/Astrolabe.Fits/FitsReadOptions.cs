@@ -12,6 +12,9 @@ public sealed record FitsReadOptions
     /// <see cref="FitsFile.Fixes"/>.
     /// </summary>
     public bool IsLenient { get; init; }
+
+    /// <summary>Where a gzip-compressed file is decompressed to (default: the system temporary directory).</summary>
+    public string? TemporaryDirectory { get; init; }
 }
 
 /// <summary>One repair made while reading in lenient mode.</summary>

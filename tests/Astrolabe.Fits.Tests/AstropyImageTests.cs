@@ -121,6 +121,17 @@ public sealed class AstropyImageTests(AstropyImagesFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void Gzip_is_decompressed_to_an_unlinked_file_in_the_chosen_directory()
+    {
+        var temp = Path.Combine(fixture.Directory, "decompress-here");
+        Directory.CreateDirectory(temp);
+        using var fits = FitsFile.Open(fixture.PathOf("compressed.fits.gz"), new FitsReadOptions { TemporaryDirectory = temp });
+        Assert.Equal(4, ((ImageHdu)fits.Primary).PlaneCount);
+        Assert.Empty(Directory.GetFiles(temp)); // unlinked at once: nothing to clean up, even after a crash
+        Assert.Equal(90, ((ImageHdu)fits.Primary).ReadPlane(3).Length);
+    }
+
+    [Fact]
     public async Task Async_plane_reads_match_sync_reads()
     {
         using var fits = FitsFile.Open(fixture.PathOf("scaled16_blank.fits"));
