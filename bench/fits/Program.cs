@@ -1,6 +1,7 @@
 // FITS benchmark: header parse time and plane read throughput of Astrolabe.Fits against astropy on the same
 // files in the same run, and against the machine's sequential read rate (cat of the same file).
-//   dotnet run -c Release --project bench/fits [-- --size 512x512x256] [--dir /tmp]
+//   dotnet run -c Release --project bench/fits [-- --size 512x512x256] [--dir /tmp] [--keep]
+// The cube is written once and deleted at the end unless --keep is given (then later runs reuse it).
 using System.Diagnostics;
 using System.Text.Json;
 using Astrolabe.Fits;
@@ -116,6 +117,12 @@ Console.WriteLine($"plane read, one thread                     astrolabe {megaby
 Console.WriteLine($"plane read, {Environment.ProcessorCount} threads                      astrolabe {megabytes / parallelSeconds,9:F0} MB/s");
 Console.WriteLine($"whole cube, astropy memmap + to float32                       astropy {megabytes / astropyWholeSeconds,9:F0} MB/s");
 Console.WriteLine($"astrolabe plane read / cat rate            {catSeconds / oursSeconds * 100,6:F0} %   (target >= 80 %)");
+
+if (!args.Contains("--keep"))
+{
+    File.Delete(cubePath);
+    File.Delete(typicalPath);
+}
 
 static double Time(Action action)
 {
