@@ -38,7 +38,8 @@ public static class HubEndpoints
         services.AddSingleton<Accounts>();
         services.AddSingleton(new UnixAccounts(options.UnixUserPrefix));
         services.AddSingleton<LocalProcessSpawner>();
-        services.AddSingleton<ISpawner>(sp => sp.GetRequiredService<LocalProcessSpawner>());
+        if (options.Spawner == "docker") services.AddSingleton<ISpawner, Sessions.Containers.DockerSpawner>();
+        else services.AddSingleton<ISpawner>(sp => sp.GetRequiredService<LocalProcessSpawner>());
         services.AddSingleton<ServerSessions>();
         services.AddSingleton<UserProxy>();
         services.AddHostedService<HubLifetime>();

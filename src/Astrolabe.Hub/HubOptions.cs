@@ -53,6 +53,13 @@ public sealed class HubOptions
     /// `:TokenEnvironmentVariable`), `:Scopes:0`...</summary>
     public List<ServiceOptions> Services { get; set; } = [];
 
+    /// <summary>What runs notebook servers: `local` (processes on this machine) or `docker` (a container per server
+    /// through the Docker Engine API of Docker or Podman; settings under `Hub:Docker`).</summary>
+    public string Spawner { get; set; } = "local";
+
+    /// <summary>Settings of the `docker` spawner.</summary>
+    public Sessions.Containers.DockerOptions Docker { get; set; } = new();
+
     public string DatabaseConnectionString =>
         string.IsNullOrWhiteSpace(Database) ? $"Data Source={Path.Combine(FullDataRoot, "hub.db")}" : Database;
 
@@ -87,6 +94,8 @@ public sealed class HubOptions
         if (MaxApiBodyBytes < 1024) errors.Add("Hub:MaxApiBodyBytes must be at least 1024.");
         if (!System.Text.RegularExpressions.Regex.IsMatch(UnixUserPrefix, "^[a-z_][a-z0-9_-]{0,7}$"))
             errors.Add($"Hub:UnixUserPrefix '{UnixUserPrefix}' must be 1-8 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'.");
+        if (Spawner is not ("local" or "docker")) errors.Add($"Hub:Spawner must be 'local' or 'docker', not '{Spawner}'.");
+        if (Spawner == "docker") errors.AddRange(Docker.Validate());
         for (var i = 0; i < Services.Count; i++)
         {
             var s = Services[i];
