@@ -29,13 +29,15 @@ public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFi
         foreach (var p in new[] { "CAR", "AIT", "MOL", "SFL", "MER", "CEA" })
             foreach (var v in new[] { "allsky", "offset", "galactic", "oblique", "oblique_latpole", "lonpole" })
                 data.Add($"{p}_{v}");
-        foreach (var c in new[] { "SIN_slant", "TAN_crota", "TAN_arcsec_units", "TAN_icrs", "TAN_fk4" }) data.Add(c);
+        foreach (var c in new[] { "SIN_slant", "TAN_crota", "TAN_arcsec_units", "TAN_icrs", "TAN_fk4", "NCP_legacy", "GLS_legacy", "SFL_fiducial", "CAR_fiducial" })
+            data.Add(c);
         return data;
     }
 
     public static TheoryData<string> SpectralCases() =>
         new("cube_FREQ_Hz", "cube_FREQ_GHz", "cube_VRAD_kms", "cube_VRAD_ms", "cube_VOPT_kms", "cube_WAVE_m", "cube_WAVE_um", "cube_coupled_pc",
-            "cube_FREQ_W2F", "cube_WAVE_F2W", "cube_VOPT_F2W", "cube_VRAD_V2F", "cube_VELO_F2V", "cube_FREQ_LOG", "cube_WAVE_LOG");
+            "cube_FREQ_W2F", "cube_WAVE_F2W", "cube_VOPT_F2W", "cube_VRAD_V2F", "cube_VELO_F2V", "cube_FREQ_LOG", "cube_WAVE_LOG",
+            "cube_VELO_LSR_radio", "cube_VELO_HEL_optical", "cube_FELO_HEL", "cube_FREQ_LSR");
 
     [Theory]
     [MemberData(nameof(ProjectionCases))]
@@ -101,7 +103,8 @@ public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFi
     public void Headers_we_write_describe_the_same_wcs_to_astropy()
     {
         var names = new[] { "SIN_slant", "TAN_cd_matrix", "TAN_crota", "TAN_fk4", "ZEA_galactic_lonpole", "CAR_oblique_latpole",
-            "AIT_lonpole", "MOL_oblique", "cube_VOPT_F2W", "cube_FREQ_LOG", "cube_coupled_pc", "TAN_arcsec_units" };
+            "AIT_lonpole", "MOL_oblique", "cube_VOPT_F2W", "cube_FREQ_LOG", "cube_coupled_pc", "TAN_arcsec_units",
+            "NCP_legacy", "GLS_legacy", "CAR_fiducial", "cube_FELO_HEL", "cube_VELO_LSR_radio" };
         var dir = Path.Combine(fixture.Directory, "rewritten");
         Directory.CreateDirectory(dir);
         var files = new List<string>();

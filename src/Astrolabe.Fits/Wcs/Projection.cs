@@ -36,7 +36,7 @@ public abstract class Projection
             "CAR" => new PlateCarree(),
             "MER" => new Mercator(),
             "CEA" => new CylindricalEqualArea(Pv(1, 1.0)),
-            "SFL" or "GLS" => new SansonFlamsteed(code),
+            "SFL" => new SansonFlamsteed(code),
             "AIT" => new HammerAitoff(),
             "MOL" => new Mollweide(),
             _ => throw new NotSupportedException($"Projection {code} is not supported (supported: TAN SIN ARC ZEA STG CAR MER CEA SFL AIT MOL)."),

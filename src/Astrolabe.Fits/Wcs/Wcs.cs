@@ -19,12 +19,14 @@ public sealed class Wcs
     private readonly double[,] _matrix;   // intermediate = matrix · (p - crpix), units already SI/degrees
     private readonly double[,] _inverse;
     private readonly double _alphaP, _deltaP, _phiP;
+    private readonly double _phi0, _theta0, _x0, _y0;
+    private readonly IReadOnlyDictionary<int, double> _lonPv = new Dictionary<int, double>();
     private SpectralAlgorithm? _spectralAlgorithm;
     private IReadOnlyDictionary<int, double> _pv = new Dictionary<int, double>();
 
     private Wcs(int naxis, string[] ctype, string[] cunit, double[] crpix, double[] crval, double[,] matrix,
         int lon, int lat, Projection? projection, double lonpole, double latpole, CelestialFrame frame, double? equinox,
-        int spectral, SpectralKind? spectralKind, double restFrequency, string? specsys)
+        int spectral, SpectralKind? spectralKind, double restFrequency, string? specsys, IReadOnlyDictionary<int, double> lonPv)
     {
         NAxis = naxis;
         CType = ctype;
@@ -43,7 +45,16 @@ public sealed class Wcs
         RestFrequencyHz = restFrequency;
         SpectralReferenceFrame = specsys;
         if (projection is not null)
-            (_alphaP, _deltaP, _phiP) = CelestialPole(crval[lon], crval[lat], projection.Theta0, lonpole, latpole);
+        {
+            // The fiducial point: (φ0, θ0) from PVi_1, PVi_2 of the longitude axis, else the projection's own; with
+            // PVi_0 = 1 the projection plane is also offset so the fiducial point is at (x, y) = (0, 0).
+            _lonPv = lonPv;
+            _phi0 = lonPv.TryGetValue(1, out var phi0) ? phi0 : 0.0;
+            _theta0 = lonPv.TryGetValue(2, out var theta0) ? theta0 : projection.Theta0;
+            if (lonPv.TryGetValue(0, out var flag) && flag != 0 && !projection.Project(_phi0, _theta0, out _x0, out _y0))
+                throw new FitsFormatException($"The fiducial point (φ0, θ0) = ({_phi0}, {_theta0}) does not project");
+            (_alphaP, _deltaP, _phiP) = CelestialPole(crval[lon], crval[lat], _phi0, _theta0, lonpole, latpole);
+        }
         LonPole = _phiP;
         LatPole = _deltaP;
     }
@@ -117,6 +128,7 @@ public sealed class Wcs
         }
 
         var matrix = LinearMatrix(header, a, n, cdelt, ctype);
+        for (var i = 0; i < n; i++) ctype[i] = TranslateAipsSpectral(ctype[i], header);
 
         // Axis roles.
         int lon = -1, lat = -1, spectral = -1;
@@ -152,10 +164,29 @@ public sealed class Wcs
 
         Projection? projection = null;
         var pv = new Dictionary<int, double>();
+        var lonPv = new Dictionary<int, double>();
         if (lon >= 0)
         {
             for (var m = 0; m < 30; m++)
                 if (header.TryGetDouble($"PV{lat + 1}_{m}{a}", out var v)) pv[m] = v;
+            for (var m = 0; m <= 4; m++)
+                if (header.TryGetDouble($"PV{lon + 1}_{m}{a}", out var v)) lonPv[m] = v;
+            // Old AIPS projections, as wcslib translates them: NCP is a slant SIN, GLS an SFL about (0, CRVAL lat).
+            if (code == "NCP")
+            {
+                code = "SIN";
+                pv[1] = 0.0;
+                pv[2] = 1.0 / Math.Tan(crval[lat] * D2R);
+            }
+            else if (code == "GLS")
+            {
+                code = "SFL";
+                lonPv.TryAdd(0, 1.0);
+                lonPv.TryAdd(1, 0.0);
+                lonPv.TryAdd(2, crval[lat]);
+            }
+            ctype[lon] = ctype[lon][..5] + code;
+            ctype[lat] = ctype[lat][..5] + code;
             projection = Projection.Create(code!, pv);
         }
 
@@ -181,7 +212,7 @@ public sealed class Wcs
         var lonpole = header.TryGetDouble("LONPOLE" + a, out var lp) ? lp : double.NaN;
         var latpole = header.GetDouble("LATPOLE" + a, 90.0);
         var wcs = new Wcs(n, ctype, cunit, crpix, crval, matrix, lon, lat, projection, lonpole, latpole, frame, equinox,
-            spectral, spectralKind, rest, specsys);
+            spectral, spectralKind, rest, specsys, lonPv);
         if (spectral >= 0) wcs._spectralAlgorithm = spectralAlgorithm!.Prepare(crval[spectral], spectralKind!.Value, rest, ctype[spectral]);
         wcs._pv = pv;
         return wcs;
@@ -199,6 +230,24 @@ public sealed class Wcs
             "FK5" => (CelestialFrame.Fk5, equinox ?? 2000.0),
             "FK4" or "FK4-NO-E" => (CelestialFrame.Fk4, equinox ?? 1950.0),
             _ => (CelestialFrame.Unknown, equinox),
+        };
+    }
+
+    /// <summary>
+    /// Old AIPS spectral axes as wcslib translates them: FREQ-xxx → FREQ, FELO-xxx → VOPT-F2W, VELO-xxx → VRAD when
+    /// VELREF says radio (> 256), else VOPT (xxx is a frame code such as LSR, HEL, OBS).
+    /// </summary>
+    private static string TranslateAipsSpectral(string ctype, Header header)
+    {
+        var (type, algorithm) = SplitCType(ctype);
+        if (algorithm.Length == 0 || algorithm == "LOG" || SpectralAlgorithm.Parse(algorithm) is not null && algorithm.Length == 3 && algorithm[1] == '2')
+            return ctype;
+        return type switch
+        {
+            "FREQ" => "FREQ",
+            "FELO" => "VOPT-F2W",
+            "VELO" => header.GetLong("VELREF", 0) > 256 ? "VRAD" : "VOPT",
+            _ => ctype,
         };
     }
 
@@ -336,11 +385,10 @@ public sealed class Wcs
     }
 
     /// <summary>(αp, δp, φp) from the reference point and LONPOLE/LATPOLE (Calabretta &amp; Greisen 2002, §2.4).</summary>
-    private static (double AlphaP, double DeltaP, double PhiP) CelestialPole(double alpha0, double delta0, double theta0,
+    private static (double AlphaP, double DeltaP, double PhiP) CelestialPole(double alpha0, double delta0, double phi0, double theta0,
         double lonpole, double latpole)
     {
-        const double phi0 = 0.0;
-        var phiP = double.IsNaN(lonpole) ? (delta0 >= theta0 ? 0.0 : 180.0) : lonpole;
+        var phiP = double.IsNaN(lonpole) ? (delta0 >= theta0 ? phi0 : phi0 + 180.0) : lonpole;
         if (theta0 == 90.0) return (alpha0, delta0, phiP);
 
         var sinT0 = Math.Sin(theta0 * D2R);
@@ -394,7 +442,7 @@ public sealed class Wcs
         if (_spectralAlgorithm is { IsLinear: false } algorithm) world[SpectralAxis] = algorithm.ToWorld(x[SpectralAxis]);
         if (HasCelestial)
         {
-            if (Projection!.Deproject(x[LongitudeAxis], x[LatitudeAxis], out var phi, out var theta))
+            if (Projection!.Deproject(x[LongitudeAxis] + _x0, x[LatitudeAxis] + _y0, out var phi, out var theta))
             {
                 NativeToCelestial(phi, theta, out var alpha, out var delta);
                 world[LongitudeAxis] = alpha;
@@ -417,8 +465,8 @@ public sealed class Wcs
         {
             CelestialToNative(world[LongitudeAxis], world[LatitudeAxis], out var phi, out var theta);
             if (!Projection!.Project(phi, theta, out var px, out var py)) px = py = double.NaN;
-            x[LongitudeAxis] = px;
-            x[LatitudeAxis] = py;
+            x[LongitudeAxis] = px - _x0;
+            x[LatitudeAxis] = py - _y0;
         }
         for (var j = 0; j < NAxis; j++)
         {
@@ -554,6 +602,8 @@ public sealed class Wcs
             h.Set("LATPOLE", LatPole, "celestial latitude of native pole (deg)");
             var latAxis = keep.ToList().IndexOf(LatitudeAxis) + 1;
             foreach (var (m, value) in _pv.OrderBy(p => p.Key)) h.Set($"PV{latAxis}_{m}", value);
+            var lonAxis = keep.ToList().IndexOf(LongitudeAxis) + 1;
+            foreach (var (m, value) in _lonPv.OrderBy(p => p.Key)) h.Set($"PV{lonAxis}_{m}", value);
             switch (Frame)
             {
                 case CelestialFrame.Icrs: h.Set("RADESYS", "ICRS"); break;

@@ -53,6 +53,11 @@ def cases():
     c["TAN_crota"]["CROTA2"] = 25.0
     c["TAN_arcsec_units"] = celestial("TAN", crval=(12.0 * 3600, -40.0 * 3600), cdelt=(-3.6, 3.6),
                                       extra={"CUNIT1": "arcsec", "CUNIT2": "arcsec"})
+    # Old AIPS conventions (translated as wcslib does) and a fiducial point moved with PVi_0..2 of the longitude axis.
+    c["NCP_legacy"] = celestial("NCP", crval=(10.0, 40.0), cdelt=(-0.1, 0.1))
+    c["GLS_legacy"] = celestial("GLS", crval=(10.0, 40.0), cdelt=(-0.1, 0.1))
+    c["SFL_fiducial"] = celestial("SFL", crval=(10.0, 30.0), cdelt=(-0.2, 0.2), extra={"PV1_0": 1.0, "PV1_1": 0.0, "PV1_2": 30.0})
+    c["CAR_fiducial"] = celestial("CAR", crval=(120.0, -20.0), cdelt=(-0.5, 0.5), extra={"PV1_0": 1.0, "PV1_1": 10.0, "PV1_2": -20.0})
     c["TAN_icrs"] = celestial("TAN", extra={"RADESYS": "ICRS"})
     c["TAN_fk4"] = celestial("TAN", extra={"RADESYS": "FK4", "EQUINOX": 1950.0})
     # Spectral cubes: celestial + spectral (+ Stokes).
@@ -77,6 +82,15 @@ def cases():
         h.update({"NAXIS": 4, "NAXIS3": 25, "NAXIS4": 1, "CTYPE3": ctype, "CUNIT3": unit, "CRVAL3": crval,
                   "CDELT3": cdelt, "CRPIX3": 3.0, "CTYPE4": "STOKES", "CRVAL4": 1.0, "CDELT4": 1.0, "CRPIX4": 1.0,
                   "RESTFRQ": 2.2975900e11, "SPECSYS": "LSRK"})
+        c[f"cube_{name}"] = h
+    for name, ctype, velref in [("VELO_LSR_radio", "VELO-LSR", 257), ("VELO_HEL_optical", "VELO-HEL", 2),
+                                ("FELO_HEL", "FELO-HEL", None), ("FREQ_LSR", "FREQ-LSR", None)]:
+        h = dict(c["cube_VRAD_ms"])
+        h["CTYPE3"] = ctype
+        if ctype.startswith("FREQ"):
+            h.update({"CUNIT3": "Hz", "CRVAL3": 2.2975e11, "CDELT3": 1e6})
+        if velref is not None:
+            h["VELREF"] = velref
         c[f"cube_{name}"] = h
     c["cube_coupled_pc"] = dict(c["cube_FREQ_Hz"])
     c["cube_coupled_pc"].update({"PC1_1": 0.9, "PC1_2": 0.1, "PC2_1": -0.1, "PC2_2": 0.95})
