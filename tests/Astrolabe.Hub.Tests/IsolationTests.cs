@@ -55,13 +55,13 @@ public sealed class IsolationTests
         var bobPassword = await hub.AddUserAsync("iso-dave");
         using var alice = hub.NewClient();
         await alice.LoginAsync("iso-carol", alicePassword);
-        await NotebookServerEndToEndTests.StartAndWaitAsync(alice, "iso-carol");
+        await ServerSteps.StartAndWaitAsync(alice, "iso-carol");
         await alice.Http.GetAsync("/user/iso-carol/tree");
         Assert.Equal("'written'", await RunAsync(alice, "iso-carol", "open('secret.txt', 'w').write('carol only'); 'written'"));
 
         using var bob = hub.NewClient();
         await bob.LoginAsync("iso-dave", bobPassword);
-        await NotebookServerEndToEndTests.StartAndWaitAsync(bob, "iso-dave");
+        await ServerSteps.StartAndWaitAsync(bob, "iso-dave");
         await bob.Http.GetAsync("/user/iso-dave/tree");
         var secret = Path.Combine(hub.DataRoot, "users", "iso-carol", "secret.txt");
         Assert.StartsWith("error: PermissionError", await RunAsync(bob, "iso-dave", $"open({Py(secret)}).read()"));
@@ -80,6 +80,6 @@ public sealed class IsolationTests
         using var start = new HttpRequestMessage(HttpMethod.Post, $"/user/{user}/api/kernels") { Content = JsonContent.Create(new { name = "python3" }) };
         start.Headers.Add("X-XSRFToken", xsrf);
         var kernel = await (await browser.Http.SendAsync(start)).Content.ReadFromJsonAsync<JsonObject>();
-        return await NotebookServerEndToEndTests.ExecuteAsync(browser, user, kernel!["id"]!.GetValue<string>(), code);
+        return await ServerSteps.ExecuteAsync(browser, user, kernel!["id"]!.GetValue<string>(), code);
     }
 }

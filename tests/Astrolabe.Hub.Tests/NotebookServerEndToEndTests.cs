@@ -23,7 +23,7 @@ public sealed class NotebookServerEndToEndTests
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.EndsWith("/hub/home", login.RequestMessage!.RequestUri!.AbsolutePath);
 
-        await StartAndWaitAsync(browser, "nova");
+        await ServerSteps.StartAndWaitAsync(browser, "nova");
 
         // Opening the server runs the OAuth chain: /user/nova/ → /hub/api/oauth2/authorize → /user/nova/oauth_callback → the UI.
         var tree = await browser.Http.GetAsync("/user/nova/tree");
@@ -62,7 +62,7 @@ public sealed class NotebookServerEndToEndTests
         {
             startKernel.Headers.Add("X-XSRFToken", xsrf);
             var kernel = await (await browser.Http.SendAsync(startKernel)).Content.ReadFromJsonAsync<JsonObject>();
-            var result = await ExecuteAsync(browser, "nova", kernel!["id"]!.GetValue<string>(), "1+1");
+            var result = await ServerSteps.ExecuteAsync(browser, "nova", kernel!["id"]!.GetValue<string>(), "1+1");
             Assert.Equal("2", result);
         }
 
@@ -72,77 +72,9 @@ public sealed class NotebookServerEndToEndTests
         var stopped = await browser.Http.GetAsync("/user/nova/api/status");
         Assert.NotEqual(HttpStatusCode.OK, stopped.StatusCode);
 
-        await StartAndWaitAsync(browser, "nova");
+        await ServerSteps.StartAndWaitAsync(browser, "nova");
         await browser.Http.GetAsync("/user/nova/tree"); // new server, new OAuth sign-in
         var reopened = await browser.Http.GetFromJsonAsync<JsonObject>("/user/nova/api/contents/saved.ipynb");
         Assert.Equal("1+1", reopened!["content"]!["cells"]![0]!["source"]!.GetValue<string>());
-    }
-
-    /// <summary>Presses "Start my server" and follows the progress stream until ready.</summary>
-    internal static async Task StartAndWaitAsync(Browserless browser, string user)
-    {
-        var spawn = await browser.SubmitAsync("/hub/home", "/hub/spawn");
-        Assert.Equal(HttpStatusCode.OK, spawn.StatusCode);
-        using var events = await browser.Http.GetAsync($"/hub/api/users/{user}/server/progress", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", events.Content.Headers.ContentType!.MediaType);
-        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
-        var messages = new List<string>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
-            var e = JsonNode.Parse(line[6..])!;
-            messages.Add(e["message"]!.GetValue<string>());
-            if (e["failed"]!.GetValue<bool>()) Assert.Fail("start failed: " + e["message"]);
-            if (e["ready"]!.GetValue<bool>())
-            {
-                Assert.Equal($"/user/{user}/", e["url"]!.GetValue<string>());
-                Assert.True(messages.Count >= 3, "progress shows the steps: " + string.Join(" | ", messages));
-                return;
-            }
-        }
-        Assert.Fail("progress stream ended before the server was ready: " + string.Join(" | ", messages));
-    }
-
-    /// <summary>Sends an execute_request on the kernel's channels WebSocket and returns the text/plain result.</summary>
-    internal static async Task<string> ExecuteAsync(Browserless browser, string user, string kernelId, string code)
-    {
-        using var ws = new ClientWebSocket();
-        ws.Options.Cookies = browser.Cookies;
-        var wsUrl = new Uri($"ws://{browser.Base.Authority}/user/{user}/api/kernels/{kernelId}/channels");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await ws.ConnectAsync(wsUrl, timeout.Token);
-        var msgId = Guid.NewGuid().ToString("N");
-        var request = new JsonObject
-        {
-            ["header"] = new JsonObject
-            {
-                ["msg_id"] = msgId, ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
-                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
-            },
-            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
-            ["content"] = new JsonObject
-            {
-                ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
-                ["allow_stdin"] = false, ["stop_on_error"] = true,
-            },
-        };
-        await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[1 << 16];
-        while (true)
-        {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult part;
-            do
-            {
-                part = await ws.ReceiveAsync(buffer, timeout.Token);
-                message.Write(buffer, 0, part.Count);
-            } while (!part.EndOfMessage);
-            if (part.MessageType != WebSocketMessageType.Text) continue;
-            var reply = JsonNode.Parse(message.ToArray())!;
-            if (reply["parent_header"]?["msg_id"]?.GetValue<string>() != msgId) continue;
-            var type = reply["header"]!["msg_type"]!.GetValue<string>();
-            if (type == "execute_result") return reply["content"]!["data"]!["text/plain"]!.GetValue<string>();
-            if (type == "error") return "error: " + reply["content"]!["ename"] + ": " + reply["content"]!["evalue"];
-        }
     }
 }

@@ -1,0 +1,68 @@
+using System.Text;
+using Astrolabe.Hub.Sessions.Containers;
+
+namespace Astrolabe.Hub.Tests.Containers;
+
+/// <summary>The parts of the container spawner that need no engine: decoding the engine's log stream and checking settings.</summary>
+public sealed class DockerSettingsAndLogTests
+{
+    private static byte[] Frame(byte stream, string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var frame = new byte[8 + payload.Length];
+        frame[0] = stream;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
+        payload.CopyTo(frame, 8);
+        return frame;
+    }
+
+    [Fact]
+    public void A_multiplexed_log_is_joined_in_order_without_frame_headers()
+    {
+        var body = Frame(1, "starting\n").Concat(Frame(2, "Traceback: ")).Concat(Frame(2, "No module named nbclassic\n")).Concat(Frame(1, "bye ✓\n")).ToArray();
+        Assert.Equal("starting\nTraceback: No module named nbclassic\nbye ✓\n", LogStream.Decode(body));
+    }
+
+    [Fact]
+    public void A_log_cut_inside_a_frame_keeps_what_arrived()
+    {
+        var body = Frame(1, "whole line\n").Concat(Frame(2, "half of a line")[..12]).ToArray();
+        Assert.Equal("whole line\nhal", LogStream.Decode(body));
+    }
+
+    [Fact]
+    public void A_raw_tty_log_is_read_as_text()
+    {
+        Assert.Equal("[I 12:00:00 NotebookApp] Serving\n", LogStream.Decode(Encoding.UTF8.GetBytes("[I 12:00:00 NotebookApp] Serving\n")));
+        Assert.Equal("", LogStream.Decode([]));
+    }
+
+    [Fact]
+    public void Wrong_container_settings_are_each_named()
+    {
+        var options = new HubOptions
+        {
+            Spawner = "docker",
+            InternalApiUrl = "http://host.containers.internal:8000/hub/api",
+            Docker = new DockerOptions
+            {
+                Socket = "podman.sock", Image = " ", MemoryLimitMiB = 10, CpuLimit = -1, PublishAddress = "localhost",
+                ArchiveFolder = "archive", ExtraBinds = ["/data:/data:ro", "/scratch"], HubId = "no spaces",
+            },
+        };
+        var errors = string.Join("\n", options.Validate());
+        foreach (var setting in new[] { "Hub:Docker:Socket", "Hub:Docker:Image", "Hub:Docker:MemoryLimitMiB", "Hub:Docker:CpuLimit",
+                     "Hub:Docker:PublishAddress", "Hub:Docker:ArchiveFolder", "Hub:Docker:ExtraBinds:1", "Hub:Docker:HubId" })
+            Assert.Contains(setting, errors);
+        Assert.DoesNotContain("Hub:Docker:ExtraBinds:0", errors);
+    }
+
+    [Fact]
+    public void The_container_spawner_needs_an_api_url_its_containers_can_reach()
+    {
+        var errors = new HubOptions { Spawner = "docker" }.Validate();
+        Assert.Contains(errors, e => e.Contains("Hub:InternalApiUrl") && e.Contains("host.containers.internal"));
+        Assert.Empty(new HubOptions { Spawner = "docker", InternalApiUrl = "http://host.containers.internal:8000/hub/api" }.Validate());
+        Assert.Contains(new HubOptions { Spawner = "kubernetes" }.Validate(), e => e.Contains("Hub:Spawner"));
+    }
+}
