@@ -97,6 +97,21 @@ public sealed class InputShapeTests
     }
 
     [Fact]
+    public void Searching_one_cube_on_several_threads_gives_the_same_regions()
+    {
+        // 80 channels: the long-spectrum noise map path; 2-D image: the edge-distance path.
+        foreach (var spec in new[] { new SyntheticCubeSpec { Seed = 45, Channels = 80 }, new SyntheticCubeSpec { Seed = 46, Channels = 1, Width = 96, Height = 96 } })
+        {
+            var synthetic = SyntheticCubeGenerator.Generate(spec);
+            var one = new RegionFinder().Find(synthetic.Cube, synthetic.BeamAreaPixels, parallelism: 1);
+            var four = new RegionFinder().Find(synthetic.Cube, synthetic.BeamAreaPixels, parallelism: 4);
+            Assert.NotEmpty(one.Regions);
+            Assert.Equal(one.NoiseSigma, four.NoiseSigma);
+            Assert.Equal(one.Regions, four.Regions);
+        }
+    }
+
+    [Fact]
     public void An_entirely_blank_cube_has_no_regions_and_no_noise()
     {
         var cube = new Cube(16, 16, 8);

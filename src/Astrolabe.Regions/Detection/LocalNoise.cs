@@ -11,17 +11,19 @@ public static class LocalNoise
 {
     /// <summary>Writes data / noise into <paramref name="snr"/> (same layout as the cube; NaN stays NaN) and returns the
     /// cube-wide noise in data units (the median of the channel noises), or NaN when the cube has too few finite values.</summary>
-    public static double Normalise(Cube cube, float[] snr, int tileSize)
+    /// <remarks>Planes and rows are independent, so <paramref name="parallelism"/> threads give the same answer as one.</remarks>
+    public static double Normalise(Cube cube, float[] snr, int tileSize, int parallelism = 1)
     {
         int planeSize = cube.PlaneSize;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
         Array.Copy(cube.Data, snr, cube.Data.Length);
 
         // Channel noise: one robust sigma per plane; a plane with too few finite values borrows the median.
         var channelSigma = new double[cube.Channels];
-        for (int z = 0; z < cube.Channels; z++)
+        Parallel.For(0, cube.Channels, parallel, z =>
         {
             channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 20_000);
-        }
+        });
         double typical = MedianOfFinitePositive(channelSigma);
         if (double.IsNaN(typical))
         {
@@ -33,15 +35,15 @@ public static class LocalNoise
             }
             Array.Fill(channelSigma, typical);
         }
-        for (int z = 0; z < cube.Channels; z++)
+        Parallel.For(0, cube.Channels, parallel, z =>
         {
             double s = channelSigma[z] > 0 ? channelSigma[z] : typical;
             Scale(snr.AsSpan(z * planeSize, planeSize), (float)(1.0 / s));
-        }
+        });
 
         if (cube.Channels >= MinimumChannelsForSpectralNoise)
         {
-            ApplySpectralNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
+            ApplySpectralNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize, parallel);
         }
         else if (!ApplyEdgeDistanceNoise(cube.Width, cube.Height, cube.Channels, snr))
         {
@@ -55,7 +57,7 @@ public static class LocalNoise
 
     /// <summary>Noise map from each pixel's spectrum: the MAD over channels, averaged over a sliding window of
     /// <paramref name="window"/>² pixels. It follows a primary-beam pattern right up to the blanked edge, which fixed tiles cannot.</summary>
-    private static void ApplySpectralNoiseMap(int width, int height, int channels, float[] snr, int window)
+    private static void ApplySpectralNoiseMap(int width, int height, int channels, float[] snr, int window, ParallelOptions parallel)
     {
         int planeSize = width * height;
         var mad = new float[planeSize];
@@ -64,13 +66,14 @@ public static class LocalNoise
         int step = channels >= 64 ? 2 : 1;
         // Spectra are gathered a row at a time (contiguous reads of each plane's row) rather than pixel by pixel,
         // which would stride through memory one plane apart per value.
-        var rowSpectra = new float[width * channels];
         if (step > 1)
         {
             Array.Fill(mad, float.NaN);
         }
-        for (int y = 0; y < height; y += step)
+        int rows = (height + step - 1) / step;
+        Parallel.For(0, rows, parallel, () => new float[width * channels], (r, _, rowSpectra) =>
         {
+            int y = r * step;
             for (int z = 0; z < channels; z++)
             {
                 ReadOnlySpan<float> row = snr.AsSpan(z * planeSize + y * width, width);
@@ -103,7 +106,8 @@ public static class LocalNoise
                 }
                 mad[y * width + x] = (float)Selection.Median(live);
             }
-        }
+            return rowSpectra;
+        }, _ => { });
 
         // Mean of the finite MADs in a window around each pixel (summed-area table: cost independent of the window).
         int half = Math.Max(1, window / 2);
@@ -139,10 +143,7 @@ public static class LocalNoise
                 inverse[y * width + x] = k > 0 && s > 0 ? (float)(k / (s * RobustNoise.MadToSigma)) : 0f;
             }
         }
-        for (int z = 0; z < channels; z++)
-        {
-            PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse);
-        }
+        Parallel.For(0, channels, parallel, z => PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse));
     }
 
     /// <summary>For images (and short cubes) with a blanked edge: noise as a function of the distance to the nearest blanked

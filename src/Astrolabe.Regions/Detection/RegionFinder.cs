@@ -25,14 +25,17 @@ public sealed class RegionFinder
     /// <summary>Finds the regions in <paramref name="cube"/>.</summary>
     /// <param name="correlatedPixels">How many pixels share one noise sample (the beam area in pixels for an interferometric
     /// image, 1 for independent pixels); it makes the integrated S/N honest.</param>
-    public FinderResult Find(Cube cube, double correlatedPixels = 1, CancellationToken cancellationToken = default)
+    /// <param name="parallelism">Threads to use inside this cube (planes, rows and pixel ranges are independent, so the
+    /// result is the same for any number); the pipeline raises it when large cubes leave cores idle.</param>
+    public FinderResult Find(Cube cube, double correlatedPixels = 1, CancellationToken cancellationToken = default, int parallelism = 1)
     {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         int n = cube.Data.Length;
         var snr = new float[n];
         int tile = _options.NoiseTilePixels > 0 ? _options.NoiseTilePixels
             : cube.Channels >= LocalNoise.MinimumChannelsForSpectralNoise ? 5
             : Math.Clamp((int)Math.Ceiling(Math.Sqrt(2000.0 / cube.Channels)), 6, 64);
-        double noise = LocalNoise.Normalise(cube, snr, tile);
+        double noise = LocalNoise.Normalise(cube, snr, tile, parallel.MaxDegreeOfParallelism);
         if (double.IsNaN(noise))
         {
             return new FinderResult([], double.NaN);
@@ -48,42 +51,50 @@ public sealed class RegionFinder
             }
         }
         cancellationToken.ThrowIfCancellationRequested();
-        BuildMask(cube, snr, mask, cancellationToken);
+        BuildMask(cube, snr, mask, parallel);
         cancellationToken.ThrowIfCancellationRequested();
         var regions = Link(cube, snr, mask, Math.Max(1.0, correlatedPixels), cancellationToken);
         return new FinderResult(regions, noise);
     }
 
-    private void BuildMask(Cube cube, float[] snr, byte[] mask, CancellationToken cancellationToken)
+    /// <summary>Pixels per plane slice handed to one thread in the spectral boxcar and the clip.</summary>
+    private const int Chunk = 1 << 14;
+
+    private void BuildMask(Cube cube, float[] snr, byte[] mask, ParallelOptions parallel)
     {
         int width = cube.Width, height = cube.Height, channels = cube.Channels, planeSize = cube.PlaneSize;
         float[]? spatial = null;
         float[]? both = null;
-        float[] scratch = new float[planeSize];
         foreach (double scale in _options.SpatialScalesPixels)
         {
             float[] smoothedSpatially = snr;
             if (scale > 0)
             {
-                spatial ??= new float[snr.Length];
+                float[] target = spatial ??= new float[snr.Length];
                 float[] taps = Smoothing.GaussianTaps(scale);
-                for (int z = 0; z < channels; z++)
+                Parallel.For(0, channels, parallel, () => new float[planeSize], (z, _, scratch) =>
                 {
-                    Smoothing.GaussianPlane(snr.AsSpan(z * planeSize, planeSize), spatial.AsSpan(z * planeSize, planeSize),
+                    Smoothing.GaussianPlane(snr.AsSpan(z * planeSize, planeSize), target.AsSpan(z * planeSize, planeSize),
                         scratch, width, height, taps);
-                }
-                smoothedSpatially = spatial;
+                    return scratch;
+                }, _ => { });
+                smoothedSpatially = target;
             }
             bool unsmoothedSpectrallyDone = false;
             foreach (int boxcar in _options.SpectralScalesChannels)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                parallel.CancellationToken.ThrowIfCancellationRequested();
                 float[] smoothed = smoothedSpatially;
                 if (boxcar > 1 && channels > 1)
                 {
-                    both ??= new float[snr.Length];
-                    Smoothing.BoxcarSpectral(smoothedSpatially, both, planeSize, channels, Math.Min(boxcar, 2 * channels - 1));
-                    smoothed = both;
+                    float[] source = smoothedSpatially, target = both ??= new float[snr.Length];
+                    int boxWidth = Math.Min(boxcar, 2 * channels - 1);
+                    Parallel.For(0, (planeSize + Chunk - 1) / Chunk, parallel, k =>
+                    {
+                        int from = k * Chunk;
+                        Smoothing.BoxcarSpectral(source, target, planeSize, channels, boxWidth, from, Math.Min(Chunk, planeSize - from));
+                    });
+                    smoothed = target;
                 }
                 else if (unsmoothedSpectrallyDone)
                 {
@@ -93,13 +104,13 @@ public sealed class RegionFinder
                 {
                     unsmoothedSpectrallyDone = true;
                 }
-                Clip(smoothed, mask);
+                Clip(smoothed, mask, parallel);
             }
         }
     }
 
     /// <summary>Marks voxels where <paramref name="smoothed"/> exceeds the threshold times its own robust sigma.</summary>
-    private void Clip(float[] smoothed, byte[] mask)
+    private void Clip(float[] smoothed, byte[] mask, ParallelOptions parallel)
     {
         // A fixed-stride sample of this size pins sigma to a fraction of a per cent; more only costs time.
         const int maxSamples = 150_000;
@@ -122,15 +133,20 @@ public sealed class RegionFinder
         // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
         var limits = new System.Numerics.Vector<float>(limit);
         int width = System.Numerics.Vector<float>.Count;
-        var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(smoothed.AsSpan());
-        for (int v = 0; v < vectors.Length; v++)
+        int slice = Chunk * 16;
+        Parallel.For(0, (smoothed.Length + slice - 1) / slice, parallel, k =>
         {
-            if (System.Numerics.Vector.GreaterThanAny(vectors[v], limits))
+            int from = k * slice, to = Math.Min(smoothed.Length, from + slice);
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(smoothed.AsSpan(from, to - from));
+            for (int v = 0; v < vectors.Length; v++)
             {
-                MarkAbove(smoothed, mask, v * width, (v + 1) * width, limit);
+                if (System.Numerics.Vector.GreaterThanAny(vectors[v], limits))
+                {
+                    MarkAbove(smoothed, mask, from + v * width, from + (v + 1) * width, limit);
+                }
             }
-        }
-        MarkAbove(smoothed, mask, vectors.Length * width, smoothed.Length, limit);
+            MarkAbove(smoothed, mask, from + vectors.Length * width, to, limit);
+        });
     }
 
     private static void MarkAbove(float[] smoothed, byte[] mask, int from, int to, float limit)

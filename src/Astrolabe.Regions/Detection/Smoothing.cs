@@ -62,29 +62,30 @@ internal static class Smoothing
     }
 
     /// <summary>Sums <paramref name="width"/> neighbouring channels (odd width, centred) of a cube laid out as planes,
-    /// with a running sum so the cost does not grow with the width.</summary>
-    public static void BoxcarSpectral(ReadOnlySpan<float> input, Span<float> output, int planeSize, int channels, int width)
+    /// with a running sum so the cost does not grow with the width. Only the pixels <paramref name="from"/> ..
+    /// from + <paramref name="count"/> of each plane are done, so disjoint pixel ranges can run on different threads.</summary>
+    public static void BoxcarSpectral(ReadOnlySpan<float> input, Span<float> output, int planeSize, int channels, int width, int from, int count)
     {
         int half = width / 2;
-        Span<float> first = output[..planeSize];
+        Span<float> first = output.Slice(from, count);
         first.Clear();
         for (int z = 0; z <= Math.Min(half, channels - 1); z++)
         {
-            PlaneArithmetic.Add(input.Slice(z * planeSize, planeSize), first);
+            PlaneArithmetic.Add(input.Slice(z * planeSize + from, count), first);
         }
         for (int z = 1; z < channels; z++)
         {
-            Span<float> current = output.Slice(z * planeSize, planeSize);
-            output.Slice((z - 1) * planeSize, planeSize).CopyTo(current);
+            Span<float> current = output.Slice(z * planeSize + from, count);
+            output.Slice((z - 1) * planeSize + from, count).CopyTo(current);
             int entering = z + half;
             int leaving = z - half - 1;
             if (entering < channels)
             {
-                PlaneArithmetic.Add(input.Slice(entering * planeSize, planeSize), current);
+                PlaneArithmetic.Add(input.Slice(entering * planeSize + from, count), current);
             }
             if (leaving >= 0)
             {
-                PlaneArithmetic.MultiplyAdd(input.Slice(leaving * planeSize, planeSize), -1f, current);
+                PlaneArithmetic.MultiplyAdd(input.Slice(leaving * planeSize + from, count), -1f, current);
             }
         }
     }

@@ -23,7 +23,7 @@ public sealed class RoiPipeline
         string path, RegionFinder finder, CancellationToken cancellationToken = default)
     {
         using var file = FitsFile.Open(path);
-        return await ProcessImage(file, path, finder, null, cancellationToken).ConfigureAwait(false);
+        return await ProcessImage(file, path, finder, null, _ => 1, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PipelineReport> RunAsync(Action<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -71,7 +71,7 @@ public sealed class RoiPipeline
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, ct) =>
         {
             string file = files[i];
-            var (outcome, found) = await ProcessOneAsync(file, state, finder, budget, ct).ConfigureAwait(false);
+            var (outcome, found) = await ProcessOneAsync(file, state, finder, budget, needed => InnerParallelism(needed, budget, files.Count), ct).ConfigureAwait(false);
             outcomes[i] = outcome;
             rows[i] = found;
             lock (gate)
@@ -95,8 +95,17 @@ public sealed class RoiPipeline
         return new PipelineReport(_options.Output, outcomes, problems, all.Count, clock.Elapsed);
     }
 
+    /// <summary>Threads for one cube: all cores are shared among the cubes that can be in flight at once, so a run of a few
+    /// (or a few large) cubes still uses every core.</summary>
+    private int InnerParallelism(long neededBytes, MemoryBudget budget, int files)
+    {
+        long fit = Math.Max(1, budget.TotalBytes / Math.Max(1, neededBytes));
+        int concurrent = (int)Math.Max(1, Math.Min(Math.Min(fit, _options.Parallelism), files));
+        return Math.Max(1, _options.Parallelism / concurrent);
+    }
+
     private static async Task<(CubeOutcome, IReadOnlyList<RegionOfInterest>)> ProcessOneAsync(
-        string file, PipelineState state, RegionFinder finder, MemoryBudget budget, CancellationToken cancellationToken)
+        string file, PipelineState state, RegionFinder finder, MemoryBudget budget, Func<long, int> innerParallelism, CancellationToken cancellationToken)
     {
         string key;
         long size = 0, modified = 0;
@@ -123,7 +132,7 @@ public sealed class RoiPipeline
         try
         {
             using var fits = FitsFile.Open(file);
-            var (found, notes) = await ProcessImage(fits, file, finder, budget, cancellationToken).ConfigureAwait(false);
+            var (found, notes) = await ProcessImage(fits, file, finder, budget, innerParallelism, cancellationToken).ConfigureAwait(false);
             state.Record(new CubeRecord { Key = key, File = file, Size = size, ModifiedTicks = modified, Succeeded = true, Notes = notes, Regions = found });
             return (new CubeOutcome(file, true, false, found.Count, null, notes), found);
         }
@@ -137,7 +146,7 @@ public sealed class RoiPipeline
     }
 
     private static async Task<(IReadOnlyList<RegionOfInterest>, IReadOnlyList<string>)> ProcessImage(
-        FitsFile file, string label, RegionFinder finder, MemoryBudget? budget, CancellationToken cancellationToken)
+        FitsFile file, string label, RegionFinder finder, MemoryBudget? budget, Func<long, int> innerParallelism, CancellationToken cancellationToken)
     {
         var image = file.FirstImage ?? throw new InvalidDataException("no image HDU with pixels (NAXIS >= 2) in the file");
         if (image.NAxis < 2)
@@ -153,7 +162,7 @@ public sealed class RoiPipeline
             var notes = new List<string>(loaded.Notes);
             foreach (var fix in file.Fixes) notes.Add(fix.ToString());
             double correlated = double.IsFinite(loaded.Description.BeamAreaPixels) ? loaded.Description.BeamAreaPixels : 1;
-            var result = finder.Find(loaded.Cube, correlated, cancellationToken);
+            var result = finder.Find(loaded.Cube, correlated, cancellationToken, innerParallelism(needed));
             if (double.IsNaN(result.NoiseSigma))
             {
                 notes.Add("no usable (finite) data: nothing to search");
