@@ -29,7 +29,8 @@ public sealed class WcsTests(WcsCasesFixture fixture) : IClassFixture<WcsCasesFi
         foreach (var p in new[] { "CAR", "AIT", "MOL", "SFL", "MER", "CEA" })
             foreach (var v in new[] { "allsky", "offset", "galactic", "oblique", "oblique_latpole", "lonpole" })
                 data.Add($"{p}_{v}");
-        foreach (var c in new[] { "SIN_slant", "TAN_crota", "TAN_arcsec_units", "TAN_icrs", "TAN_fk4", "NCP_legacy", "GLS_legacy", "SFL_fiducial", "CAR_fiducial" })
+        foreach (var c in new[] { "SIN_slant", "TAN_crota", "TAN_arcsec_units", "TAN_icrs", "TAN_fk4", "NCP_legacy", "GLS_legacy", "SFL_fiducial", "CAR_fiducial",
+            "PAR_allsky", "PAR_oblique", "CYP_default", "CYP_params", "AZP_mu" })
             data.Add(c);
         return data;
     }

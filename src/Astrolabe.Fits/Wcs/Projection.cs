@@ -39,7 +39,11 @@ public abstract class Projection
             "SFL" => new SansonFlamsteed(code),
             "AIT" => new HammerAitoff(),
             "MOL" => new Mollweide(),
-            _ => throw new NotSupportedException($"Projection {code} is not supported (supported: TAN SIN ARC ZEA STG CAR MER CEA SFL AIT MOL)."),
+            "PAR" => new Parabolic(),
+            "CYP" => new CylindricalPerspective(Pv(1, 1.0), Pv(2, 1.0)),
+            "AZP" when Pv(2, 0.0) == 0.0 => new ZenithalPerspective(Pv(1, 0.0)),
+            _ => throw new NotSupportedException(
+                $"Projection {code} is not supported (supported: TAN SIN ARC ZEA STG AZP (untilted) CAR MER CEA CYP SFL PAR AIT MOL)."),
         };
     }
 
@@ -257,6 +261,83 @@ public abstract class Projection
             phi = 2 * Atan2Deg(z * x / (2 * R0), 2 * z * z - 1);
             var s = y * z / R0;
             theta = Math.Asin(Math.Clamp(s, -1, 1)) * R0;
+            return true;
+        }
+    }
+
+    /// <summary>PAR, the parabolic (Craster) projection.</summary>
+    private sealed class Parabolic : Projection
+    {
+        public override string Code => "PAR";
+
+        public override bool Project(double phi, double theta, out double x, out double y)
+        {
+            x = phi * (2 * Math.Cos(2 * theta * D2R / 3) - 1);
+            y = 180.0 * Math.Sin(theta * D2R / 3);
+            return true;
+        }
+
+        public override bool Deproject(double x, double y, out double phi, out double theta)
+        {
+            var s = y / 180.0;
+            var d = 1 - 4 * s * s;
+            if (Math.Abs(s) > 1 || d == 0) { phi = theta = double.NaN; return false; }
+            theta = 3 * Math.Asin(s) * R0;
+            phi = x / d;
+            return Math.Abs(phi) <= 180 + 1e-9;
+        }
+    }
+
+    /// <summary>CYP, cylindrical perspective with μ = PV2_1 and λ = PV2_2.</summary>
+    private sealed class CylindricalPerspective(double mu, double lambda) : Projection
+    {
+        public override string Code => "CYP";
+
+        public override bool Project(double phi, double theta, out double x, out double y)
+        {
+            x = lambda * phi;
+            var d = mu + Math.Cos(theta * D2R);
+            if (d == 0) { y = double.NaN; return false; }
+            y = R0 * (mu + lambda) * Math.Sin(theta * D2R) / d;
+            return true;
+        }
+
+        public override bool Deproject(double x, double y, out double phi, out double theta)
+        {
+            phi = x / lambda;
+            var eta = y / (R0 * (mu + lambda));
+            var s = eta * mu / Math.Sqrt(eta * eta + 1);
+            if (Math.Abs(s) > 1) { theta = double.NaN; return false; }
+            theta = (Math.Atan2(eta, 1) + Math.Asin(s)) * R0;
+            return true;
+        }
+    }
+
+    /// <summary>AZP, zenithal perspective with μ = PV2_1 (untilted: PV2_2 = 0).</summary>
+    private sealed class ZenithalPerspective(double mu) : Projection
+    {
+        public override string Code => "AZP";
+
+        public override double Theta0 => 90.0;
+
+        public override bool Project(double phi, double theta, out double x, out double y)
+        {
+            var d = mu + Math.Sin(theta * D2R);
+            if (d <= 0) { x = y = double.NaN; return false; }
+            var r = R0 * (mu + 1) * Math.Cos(theta * D2R) / d;
+            x = r * Math.Sin(phi * D2R);
+            y = -r * Math.Cos(phi * D2R);
+            return true;
+        }
+
+        public override bool Deproject(double x, double y, out double phi, out double theta)
+        {
+            var r = Math.Sqrt(x * x + y * y);
+            phi = r == 0 ? 0.0 : Atan2Deg(x, -y);
+            var rho = r / (R0 * (mu + 1));
+            var s = rho * mu / Math.Sqrt(rho * rho + 1);
+            if (Math.Abs(s) > 1) { theta = double.NaN; return false; }
+            theta = (Math.Atan2(1, rho) - Math.Asin(s)) * R0;
             return true;
         }
     }

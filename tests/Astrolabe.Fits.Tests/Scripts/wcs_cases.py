@@ -48,6 +48,11 @@ def cases():
         c[f"{proj}_oblique"] = celestial(proj, crval=(83.0, -5.0), cdelt=(-0.1, 0.1))
         c[f"{proj}_oblique_latpole"] = celestial(proj, crval=(83.0, 25.0), cdelt=(-0.1, 0.1), extra={"LATPOLE": -10.0})
         c[f"{proj}_lonpole"] = celestial(proj, crval=(10.0, 30.0), cdelt=(-0.3, 0.3), extra={"LONPOLE": 30.0})
+    c["PAR_allsky"] = celestial("PAR", crval=(0.0, 0.0), cdelt=(-4.0, 4.0))
+    c["PAR_oblique"] = celestial("PAR", crval=(83.0, -5.0), cdelt=(-0.1, 0.1))
+    c["CYP_default"] = celestial("CYP", crval=(30.0, 10.0), cdelt=(-1.0, 1.0))
+    c["CYP_params"] = celestial("CYP", crval=(30.0, 10.0), cdelt=(-1.0, 1.0), extra={"PV2_1": 0.5, "PV2_2": 0.8})
+    c["AZP_mu"] = celestial("AZP", crval=(200.0, 60.0), cdelt=(-0.5, 0.5), extra={"PV2_1": 2.0})
     c["SIN_slant"] = celestial("SIN", crval=(40.0, 20.0), cdelt=(-0.5, 0.5), extra={"PV2_1": 0.1, "PV2_2": -0.2})
     c["TAN_crota"] = {k: v for k, v in celestial("TAN", crval=(12.0, -40.0), cdelt=(-0.02, 0.03)).items()}
     c["TAN_crota"]["CROTA2"] = 25.0
