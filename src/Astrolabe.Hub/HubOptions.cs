@@ -30,6 +30,12 @@ public sealed class HubOptions
     /// <summary>How long a server may take from start to answering HTTP.</summary>
     public double SpawnTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Stop a server after this long with no user activity and no busy kernel; 0 never culls.</summary>
+    public double CullIdleSeconds { get; set; } = 3600;
+
+    /// <summary>How often the idle culler looks.</summary>
+    public double CullCheckSeconds { get; set; } = 60;
+
     /// <summary>Session cookie lifetime.</summary>
     public double SessionHours { get; set; } = 12;
 
@@ -87,6 +93,8 @@ public sealed class HubOptions
         if (!Database.Contains('=') && Database.Length > 0)
             errors.Add("Hub:Database must be a connection string ('Data Source=hub.db' or 'Host=...;Database=...').");
         if (SpawnTimeoutSeconds is <= 0 or > 3600) errors.Add($"Hub:SpawnTimeoutSeconds must be in (0, 3600], not {SpawnTimeoutSeconds}.");
+        if (CullIdleSeconds < 0) errors.Add($"Hub:CullIdleSeconds must be 0 (never cull) or positive, not {CullIdleSeconds}.");
+        if (CullCheckSeconds is < 0.2 or > 86400) errors.Add($"Hub:CullCheckSeconds must be between 0.2 and 86400, not {CullCheckSeconds}.");
         if (SessionHours is <= 0 or > 24 * 90) errors.Add($"Hub:SessionHours must be in (0, 2160], not {SessionHours}.");
         if (SecureCookies is not ("Auto" or "Always" or "Never")) errors.Add($"Hub:SecureCookies must be Auto, Always or Never, not '{SecureCookies}'.");
         if (LoginFailuresBeforeLockout < 1) errors.Add("Hub:LoginFailuresBeforeLockout must be at least 1.");
@@ -96,6 +104,9 @@ public sealed class HubOptions
             errors.Add($"Hub:UnixUserPrefix '{UnixUserPrefix}' must be 1-8 characters of a-z, 0-9, '_' or '-', starting with a letter or '_'.");
         if (Spawner is not ("local" or "docker")) errors.Add($"Hub:Spawner must be 'local' or 'docker', not '{Spawner}'.");
         if (Spawner == "docker") errors.AddRange(Docker.Validate());
+        if (Spawner == "docker" && InternalApiUrl.Length == 0)
+            errors.Add("Hub:InternalApiUrl must be set with Hub:Spawner 'docker': the hub API as containers reach it, e.g. " +
+                       "http://host.containers.internal:8000/hub/api (and Listen must include that address, e.g. http://0.0.0.0:8000).");
         for (var i = 0; i < Services.Count; i++)
         {
             var s = Services[i];

@@ -27,7 +27,7 @@ public sealed class DockerSettingsAndLogTests
     public void A_log_cut_inside_a_frame_keeps_what_arrived()
     {
         var body = Frame(1, "whole line\n").Concat(Frame(2, "half of a line")[..12]).ToArray();
-        Assert.Equal("whole line\nhal", LogStream.Decode(body));
+        Assert.Equal("whole line\nhalf", LogStream.Decode(body)); // 8 header bytes + 4 of the payload
     }
 
     [Fact]
