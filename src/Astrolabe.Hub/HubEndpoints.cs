@@ -43,6 +43,8 @@ public static class HubEndpoints
         services.AddSingleton<ServerSessions>();
         services.AddSingleton<UserProxy>();
         services.AddHostedService<HubLifetime>();
+        services.AddSingleton<IdleCuller>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleCuller>());
 
         services.AddAuthentication(HubAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HubAuthentication>(HubAuthentication.SchemeName, null);

@@ -75,4 +75,33 @@ public static class ServerSteps
             if (type == "error") return "error: " + reply["content"]!["ename"] + ": " + reply["content"]!["evalue"];
         }
     }
+
+    /// <summary>Sends code to a kernel and closes the WebSocket at once, as a user closing the browser tab would.</summary>
+    public static async Task SendWithoutWaitingAsync(Browserless browser, string user, string kernelId, string code)
+    {
+        using var ws = new ClientWebSocket();
+        ws.Options.Cookies = browser.Cookies;
+        await ws.ConnectAsync(new Uri($"ws://{browser.Base.Authority}/user/{user}/api/kernels/{kernelId}/channels"), CancellationToken.None);
+        var request = new JsonObject
+        {
+            ["header"] = new JsonObject
+            {
+                ["msg_id"] = Guid.NewGuid().ToString("N"), ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
+                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
+            },
+            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
+            ["content"] = new JsonObject { ["code"] = code, ["silent"] = false, ["store_history"] = false, ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false },
+        };
+        await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        // Wait until the kernel reports busy, then leave.
+        var buffer = new byte[1 << 16];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var part = await ws.ReceiveAsync(buffer, timeout.Token);
+            var text = Encoding.UTF8.GetString(buffer, 0, part.Count);
+            if (text.Contains("\"execution_state\": \"busy\"") || text.Contains("\"execution_state\":\"busy\"")) break;
+        }
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
 }

@@ -87,13 +87,13 @@ public sealed class ContainerSpawnerTests
             Assert.NotEqual(HttpStatusCode.OK, (await Probe(first.Url, "/hub/api/")).StatusCode);
 
             second = await ContainerHub.StartAsync(socket, first.DataRoot, first.Port);
-            // No user action: the same token reaches the same server through the new hub's proxy.
+            // No user action: the same token reaches the same server through the new hub's proxy. The token was never
+            // shown to the server before, so this answer also means the server checked it with the new hub over its API.
             var status = await lyra.Http.GetAsync("/user/box-lyra/api/status");
             Assert.Equal(HttpStatusCode.OK, status.StatusCode);
             var after = (await second.Accounts.Store.FindServerAsync("box-lyra", ""))!;
             Assert.Equal(ServerState.Running, after.State);
             Assert.Equal(before.SpawnerState, after.SpawnerState);
-            // And the server still reaches the hub: its activity reports are accepted by the new hub.
             var model = await lyra.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/box-lyra");
             Assert.True(model!["servers"]![""]!["ready"]!.GetValue<bool>());
 

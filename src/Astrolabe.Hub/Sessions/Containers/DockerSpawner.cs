@@ -60,7 +60,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
             var home = HomeOf(request.User);
             (int Uid, int Gid) ids = UnixAccounts.CanManage
                 ? await _accounts.EnsureAsync(request.User, home, ct)
-                : (Posix.GetEuid(), Posix.GetEuid());
+                : HubAccount();
             PrepareHome(home, UnixAccounts.CanManage ? ids : null);
 
             // A container left from an earlier run of this server (crashed, or half-started before a restart) goes first,
@@ -188,6 +188,15 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (ids is { } id && Posix.Chown(home, id.Uid, id.Gid) != 0)
             throw new SpawnException($"could not give {home} to uid {id.Uid}");
+    }
+
+    /// <summary>The hub's own uid and gid (from /proc/self/status), for a hub that cannot make Unix accounts.</summary>
+    private static (int Uid, int Gid) HubAccount()
+    {
+        int Field(string[] lines, string name) =>
+            int.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+        var status = File.ReadAllLines("/proc/self/status");
+        return (Field(status, "Uid:"), Field(status, "Gid:"));
     }
 
     private static string UrlHost(string address) => address.Contains(':') ? $"[{address}]" : address;
