@@ -50,6 +50,47 @@ public class Hdu
     /// <summary>Bytes of the data unit actually present (less than <see cref="DataSize"/> only for a truncated file read leniently).</summary>
     public long AvailableDataBytes { get; }
 
+    /// <summary>
+    /// Checks the CHECKSUM and DATASUM keywords (FITS 4.0 appendix J): null when the HDU has neither, true when
+    /// those present match the bytes in the file, false when something changed since they were written.
+    /// </summary>
+    public bool? VerifyChecksum()
+    {
+        var hasChecksum = Header.TryGetString("CHECKSUM", out _);
+        var hasDatasum = Header.TryGetString("DATASUM", out var datasumText);
+        if (!hasChecksum && !hasDatasum) return null;
+        var paddedData = (DataSize + 2879) / 2880 * 2880;
+        if (AvailableDataBytes < DataSize) return false;
+        var dataSum = OnesComplementSum(DataOffset, Math.Min(paddedData, File.Length - DataOffset));
+        if (hasDatasum && !(ulong.TryParse(datasumText.Trim(), out var expected) && expected == dataSum)) return false;
+        if (!hasChecksum) return true;
+        var headerSum = OnesComplementSum(HeaderOffset, DataOffset - HeaderOffset);
+        return Fold(headerSum + dataSum) == 0xFFFFFFFFu;
+    }
+
+    private uint OnesComplementSum(long offset, long length)
+    {
+        ulong sum = 0;
+        var buffer = new byte[1 << 16];
+        for (long done = 0; done < length; done += buffer.Length)
+        {
+            var n = (int)Math.Min(buffer.Length, length - done);
+            Array.Clear(buffer);
+            File.ReadExactly(buffer.AsSpan(0, n), offset + done);
+            var words = (n + 3) / 4;
+            for (var i = 0; i < words; i++)
+                sum += System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4 * i));
+            sum = Fold(sum);
+        }
+        return (uint)Fold(sum);
+    }
+
+    private static ulong Fold(ulong sum)
+    {
+        while (sum >> 32 != 0) sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
+        return sum;
+    }
+
     /// <summary>Reads raw data-unit bytes; bytes past the end of a truncated file are left untouched, and the count read is returned.</summary>
     internal int ReadDataBytes(long offsetInData, Span<byte> destination)
     {

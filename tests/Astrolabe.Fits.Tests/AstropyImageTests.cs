@@ -24,7 +24,7 @@ public sealed class AstropyImageTests(AstropyImagesFixture fixture) : IClassFixt
         "bitpix8.fits", "bitpix16.fits", "bitpix32.fits", "bitpix64.fits", "bitpix-32.fits", "bitpix-64.fits",
         "uint16.fits", "uint32.fits", "int8.fits", "uint64.fits",
         "scaled16_blank.fits", "scaled32_blank.fits", "scaled8_blank.fits", "scaled_float.fits",
-        "extensions.fits", "conventions.fits", "compressed.fits.gz");
+        "extensions.fits", "conventions.fits", "compressed.fits.gz", "checksum.fits");
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -118,6 +118,26 @@ public sealed class AstropyImageTests(AstropyImagesFixture fixture) : IClassFixt
         Assert.Equal(CardValueKind.Undefined, h["UNDEF"]!.Kind);
         Assert.Equal(["First history line.", "Second history line, rather longer than the others, long enough to need", "wrapping onto more cards."],
             h.History.Select(s => s.TrimEnd()).ToArray());
+    }
+
+    [Fact]
+    public void Checksums_written_by_astropy_verify_and_a_changed_byte_is_caught()
+    {
+        using (var fits = FitsFile.Open(fixture.PathOf("checksum.fits")))
+        {
+            Assert.All(fits.Hdus, hdu => Assert.True(hdu.VerifyChecksum()));
+        }
+        using (var plain = FitsFile.Open(fixture.PathOf("bitpix16.fits")))
+            Assert.Null(plain.Primary.VerifyChecksum());
+
+        var damaged = fixture.PathOf("checksum-damaged.fits");
+        var bytes = File.ReadAllBytes(fixture.PathOf("checksum.fits"));
+        using (var fits = FitsFile.Open(fixture.PathOf("checksum.fits")))
+            bytes[fits.Hdus[1].DataOffset + 3] ^= 0x01;
+        File.WriteAllBytes(damaged, bytes);
+        using var broken = FitsFile.Open(damaged);
+        Assert.True(broken.Hdus[0].VerifyChecksum());
+        Assert.False(broken.Hdus[1].VerifyChecksum());
     }
 
     [Fact]

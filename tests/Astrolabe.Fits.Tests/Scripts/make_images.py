@@ -105,6 +105,12 @@ h.header.add_history("Second history line, rather longer than the others, long e
 h.header.add_blank("blank keyword commentary")
 save("conventions.fits", fits.HDUList([h]))
 
+# CHECKSUM/DATASUM on every HDU.
+fits.HDUList([fits.PrimaryHDU(rng.normal(0, 1, (5, 6)).astype(np.float32)),
+              fits.ImageHDU(rng.integers(0, 9, (3, 4), dtype=np.int16), name="FLAGS")]).writeto(
+    os.path.join(outdir, "checksum.fits"), overwrite=True, checksum=True)
+written.append("checksum.fits")
+
 # gzip-compressed file.
 save("compressed.fits.gz", fits.HDUList([fits.PrimaryHDU(rng.normal(0, 1, (4, 9, 10)).astype(np.float32))]))
 
