@@ -192,17 +192,26 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
         }
 
         var groupBy = new List<string>();
+        var grouped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in select.GroupBy)
         {
             if (g is ColumnReference { Qualifier.Count: 0 } alias && !ResolvesInScope(alias, scope)
                 && outputs.FirstOrDefault(o => alias.Column.Matches(o.Name)) is { } output)
             {
                 groupBy.Add(output.SqlName);
+                grouped.Add(itemSql[outputs.IndexOf(output)]);
                 continue;
             }
-            groupBy.Add(TranslateExpression(g, scope).Sql);
+            var sql = TranslateExpression(g, scope).Sql;
+            groupBy.Add(sql);
+            grouped.Add(sql);
         }
         string? having = select.Having is null ? null : TranslateCondition(select.Having, scope);
+        if (select.GroupBy.Count > 0 || select.Items.Any(i => i is DerivedColumn d && HasAggregate(d.Value))
+            || (select.Having is not null))
+        {
+            CheckGrouping(select, scope, grouped, itemSql);
+        }
 
         var sb = new StringBuilder("SELECT ");
         if (select.Distinct)
@@ -550,6 +559,88 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
     }
 
     // ---- Names ----
+
+    private static readonly HashSet<string> AggregateNames = new(StringComparer.Ordinal) { "COUNT", "AVG", "MIN", "MAX", "SUM" };
+
+    private static bool HasAggregate(Expression e) => e switch
+    {
+        FunctionCall f when AggregateNames.Contains(f.Name) => true,
+        FunctionCall f => f.Arguments.Any(HasAggregate),
+        UnaryExpression u => HasAggregate(u.Operand),
+        BinaryExpression b => HasAggregate(b.Left) || HasAggregate(b.Right),
+        CastExpression c => HasAggregate(c.Value),
+        _ => false,
+    };
+
+    // Columns used outside aggregate functions (subqueries are their own level).
+    private static IEnumerable<ColumnReference> BareColumns(Expression e) => e switch
+    {
+        ColumnReference c => [c],
+        FunctionCall f when AggregateNames.Contains(f.Name) => [],
+        FunctionCall f => f.Arguments.SelectMany(BareColumns),
+        UnaryExpression u => BareColumns(u.Operand),
+        BinaryExpression b => BareColumns(b.Left).Concat(BareColumns(b.Right)),
+        CastExpression c => BareColumns(c.Value),
+        _ => [],
+    };
+
+    /// <summary>In a grouped query every value outside an aggregate must be grouped; SQLite would otherwise
+    /// pick an arbitrary row where PostgreSQL refuses, so refuse it here, with its position.</summary>
+    private void CheckGrouping(SelectQuery select, Scope scope, HashSet<string> grouped, List<string> itemSql)
+    {
+        void Check(Expression e, string? sql)
+        {
+            if (sql is not null && grouped.Contains(sql))
+            {
+                return;
+            }
+            foreach (var c in BareColumns(e))
+            {
+                var column = ResolveColumn(c, scope);
+                bool local = scope.Unqualified.Contains(column) || scope.Sources.Any(s => s.Columns.Contains(column));
+                if (local && !grouped.Contains(column.Sql))
+                {
+                    throw Error(c.At, $"column '{c.Column.Name}' must appear in GROUP BY or be used inside an aggregate function (COUNT, AVG, MIN, MAX, SUM)");
+                }
+            }
+        }
+        int index = 0;
+        foreach (var item in select.Items)
+        {
+            if (item is AllColumns all)
+            {
+                throw Error(all.At, "* cannot be used with GROUP BY or aggregate functions; list the grouped columns");
+            }
+            // Without stars, item i is output i.
+            Check(((DerivedColumn)item).Value, itemSql[index]);
+            index++;
+        }
+        if (select.Having is not null)
+        {
+            CheckCondition(select.Having);
+        }
+
+        void CheckCondition(Condition condition)
+        {
+            switch (condition)
+            {
+                case AndCondition a: CheckCondition(a.Left); CheckCondition(a.Right); break;
+                case OrCondition o: CheckCondition(o.Left); CheckCondition(o.Right); break;
+                case NotCondition n: CheckCondition(n.Operand); break;
+                case Comparison c: Check(c.Left, null); Check(c.Right, null); break;
+                case BetweenCondition b: Check(b.Value, null); Check(b.Low, null); Check(b.High, null); break;
+                case LikeCondition l: Check(l.Value, null); Check(l.Pattern, null); break;
+                case NullCondition n: Check(n.Value, null); break;
+                case InCondition i:
+                    Check(i.Value, null);
+                    foreach (var v in i.Values ?? [])
+                    {
+                        Check(v, null);
+                    }
+                    break;
+            }
+        }
+    }
 
     private static bool ResolvesInScope(ColumnReference c, Scope scope) =>
         scope.Unqualified.Any(x => c.Column.Matches(x.Name));
