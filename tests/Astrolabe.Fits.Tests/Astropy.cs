@@ -7,25 +7,32 @@ namespace Astrolabe.Fits.Tests;
 internal static class Astropy
 {
     /// <summary>astropy's reading of a file: per HDU, its cards and (for images) its pixels as float64.</summary>
-    public static List<AstropyHdu> Dump(string path)
+    public static List<AstropyHdu> Dump(string path) => DumpMany(path)[path];
+
+    /// <summary>astropy's reading of several files in one Python run (starting Python and astropy is the slow part).</summary>
+    public static Dictionary<string, List<AstropyHdu>> DumpMany(params string[] paths)
     {
-        var prefix = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".astropy");
-        var json = Python.RunJson("dump_fits.py", path, prefix);
-        var result = new List<AstropyHdu>();
-        foreach (var hdu in json.EnumerateArray())
+        var json = Python.RunJson("dump_fits.py", paths);
+        var all = new Dictionary<string, List<AstropyHdu>>();
+        foreach (var file in json.EnumerateObject())
         {
-            var index = hdu.GetProperty("index").GetInt32();
-            double[]? data = null;
-            if (hdu.TryGetProperty("shape", out _))
+            var result = new List<AstropyHdu>();
+            foreach (var hdu in file.Value.EnumerateArray())
             {
-                var bytes = File.ReadAllBytes($"{prefix}.{index}.f8");
-                data = new double[bytes.Length / 8];
-                Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
+                var index = hdu.GetProperty("index").GetInt32();
+                double[]? data = null;
+                if (hdu.TryGetProperty("shape", out _))
+                {
+                    var bytes = File.ReadAllBytes($"{file.Name}.astropy.{index}.f8");
+                    data = new double[bytes.Length / 8];
+                    Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
+                }
+                var dtype = hdu.TryGetProperty("dtype", out var t) ? t.GetString() : null;
+                result.Add(new AstropyHdu(index, hdu.GetProperty("type").GetString()!, hdu.GetProperty("cards").Clone(), data, dtype));
             }
-            var dtype = hdu.TryGetProperty("dtype", out var t) ? t.GetString() : null;
-            result.Add(new AstropyHdu(index, hdu.GetProperty("type").GetString()!, hdu.GetProperty("cards").Clone(), data, dtype));
+            all[file.Name] = result;
         }
-        return result;
+        return all;
     }
 
     /// <summary>Asserts our header holds the same cards, in order, with the same values as astropy's.</summary>

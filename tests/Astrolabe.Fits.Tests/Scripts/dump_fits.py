@@ -2,7 +2,7 @@
 
 Image data is written next to the output as little-endian float64 (physical values, NaN for blanks) so the
 tests compare every pixel; table columns are printed as JSON lists.
-usage: dump_fits.py FILE DATA_PREFIX
+usage: dump_fits.py FILE [FILE ...]   -> {FILE: [hdu, ...]}; pixels of HDU i of FILE go to FILE.astropy.i.f8
 """
 import json
 import sys
@@ -25,8 +25,8 @@ def card_value(v):
     return {"kind": "string", "value": str(v)}
 
 
-def main():
-    path, prefix = sys.argv[1], sys.argv[2]
+def dump(path):
+    prefix = path + ".astropy"
     out = []
     with fits.open(path) as hdul:
         for i, hdu in enumerate(hdul):
@@ -46,7 +46,7 @@ def main():
                 item["shape"] = list(data.shape)
                 item["dtype"] = hdu.data.dtype.name
             out.append(item)
-    print(json.dumps(out))
+    return out
 
 
-main()
+print(json.dumps({path: dump(path) for path in sys.argv[1:]}))
