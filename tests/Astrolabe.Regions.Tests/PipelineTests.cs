@@ -76,6 +76,20 @@ public sealed class PipelineTests : IClassFixture<PipelineTests.DemoFolder>
     }
 
     [Fact]
+    public async Task A_memory_budget_smaller_than_one_cube_runs_cubes_one_at_a_time_with_the_same_result()
+    {
+        string dir = TestData.NewTempDirectory();
+        await RunAsync([_demo.Directory], Path.Combine(dir, "free.csv"), parallelism: 2);
+        var pipeline = new RoiPipeline(new RoiPipelineOptions
+        {
+            Inputs = [_demo.Directory], Output = Path.Combine(dir, "tight.csv"), Parallelism = 2, Resume = false, MemoryBudgetBytes = 1,
+        });
+        var report = await pipeline.RunAsync();
+        Assert.Equal(4, report.Processed);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "free.csv")), File.ReadAllBytes(Path.Combine(dir, "tight.csv")));
+    }
+
+    [Fact]
     public async Task A_rerun_skips_finished_cubes_and_redoes_changed_ones()
     {
         string inputs = TestData.NewTempDirectory();
