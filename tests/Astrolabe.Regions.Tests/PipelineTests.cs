@@ -41,7 +41,7 @@ public sealed class PipelineTests : IClassFixture<PipelineTests.DemoFolder>
         Assert.Equal(0, report.ExitCode);
         Assert.Equal(4, report.Processed);
         var catalogue = new CsvTable(output);
-        int checkedSources = 0;
+        int checkedSources = 0, elongated = 0;
         foreach (var source in _demo.Truth.Rows.Where(r => _demo.Truth.Number(r, "snr") >= 10))
         {
             string file = Path.Combine(_demo.Directory, _demo.Truth.Text(source, "file"));
@@ -56,9 +56,17 @@ public sealed class PipelineTests : IClassFixture<PipelineTests.DemoFolder>
             double major = catalogue.Number(match.Row, "major_arcsec"), trueMajor = _demo.Truth.Number(source, "major_arcsec");
             Assert.InRange(major / trueMajor, 0.6, 1.4);
             Assert.InRange(catalogue.Number(match.Row, "flux") / _demo.Truth.Number(source, "flux"), 0.65, 1.35);
+            if (trueMajor >= 1.4 * _demo.Truth.Number(source, "minor_arcsec"))
+            {
+                // Position angle on the sky (east of north) from the WCS, against the generator's.
+                double pa = Math.Abs(catalogue.Number(match.Row, "pa_deg") - _demo.Truth.Number(source, "pa_deg")) % 180;
+                Assert.True(Math.Min(pa, 180 - pa) <= 40, $"PA {catalogue.Number(match.Row, "pa_deg"):F0} vs {_demo.Truth.Number(source, "pa_deg"):F0}");
+                elongated++;
+            }
             checkedSources++;
         }
         Assert.True(checkedSources >= 8, $"only {checkedSources} bright sources in the demo set");
+        Assert.True(elongated >= 1, "no elongated bright source to check the position angle on");
         Assert.All(catalogue.Rows, r => Assert.Equal("Jy.km/s", catalogue.Text(r, "flux_unit")));
     }
 
