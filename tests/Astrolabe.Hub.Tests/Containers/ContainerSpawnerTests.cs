@@ -109,6 +109,34 @@ public sealed class ContainerSpawnerTests
     }
 
     [Fact]
+    public async Task A_container_left_behind_under_the_same_name_is_replaced_on_the_next_start()
+    {
+        var socket = await Podman.SocketAsync();
+        await using var hub = await ContainerHub.StartAsync(socket);
+        try
+        {
+            // What a hub killed between creating a container and recording it leaves: a container with the server's
+            // name and labels that the database does not know (Podman refuses a second container of that name).
+            var leftover = await hub.Spawner.Engine.CreateContainerAsync(hub.Spawner.ContainerName("box-mira", ""), new ContainerSpec
+            {
+                Image = Podman.Image,
+                Cmd = ["sleep", "600"],
+                Labels = new Dictionary<string, string>
+                {
+                    [DockerSpawner.UserLabel] = "box-mira", [DockerSpawner.ServerLabel] = "", [DockerSpawner.HubLabel] = hub.Spawner.HubId,
+                },
+            }, CancellationToken.None);
+            await hub.Spawner.Engine.StartContainerAsync(leftover, CancellationToken.None);
+
+            using var mira = await hub.UserClientAsync("box-mira");
+            await mira.StartServerAndWaitAsync("box-mira");
+            Assert.Equal(HttpStatusCode.OK, (await mira.Http.GetAsync("/user/box-mira/api/status")).StatusCode);
+            Assert.Null(await hub.Spawner.Engine.InspectContainerAsync(leftover, CancellationToken.None));
+        }
+        finally { hub.DeleteDataRoot(); }
+    }
+
+    [Fact]
     public async Task A_missing_image_is_named_with_the_script_that_builds_it()
     {
         var socket = await Podman.SocketAsync();
