@@ -17,6 +17,10 @@ public static class Healpix
     public static long AngToPix(int order, double raDeg, double decDeg)
     {
         CheckOrder(order);
+        if (!double.IsFinite(raDeg) || !(decDeg is >= -90 and <= 90))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decDeg), $"({raDeg}, {decDeg}) is not a position in degrees (dec within ±90)");
+        }
         long nside = Nside(order);
         double z = Math.Sin(decDeg * Math.PI / 180);
         double za = Math.Abs(z);

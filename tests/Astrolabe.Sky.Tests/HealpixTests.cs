@@ -162,6 +162,21 @@ public class HealpixTests
         }
     }
 
+    [Theory]
+    [InlineData(double.NaN, 0)]
+    [InlineData(10, 90.5)]
+    [InlineData(10, double.NaN)]
+    [InlineData(double.PositiveInfinity, 0)]
+    public void AngToPix_refuses_what_is_not_a_position(double ra, double dec) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Healpix.AngToPix(8, ra, dec));
+
+    [Fact]
+    public void AngToPix_takes_any_ra_and_wraps_it()
+    {
+        Assert.Equal(Healpix.AngToPix(10, 10, 20), Healpix.AngToPix(10, 370, 20));
+        Assert.Equal(Healpix.AngToPix(10, 350, 20), Healpix.AngToPix(10, -10, 20));
+    }
+
     private static SkyPoint Offset(double ra, double dec, double distanceDeg, double bearing)
     {
         double d = distanceDeg * Math.PI / 180, phi1 = dec * Math.PI / 180, lambda1 = ra * Math.PI / 180;

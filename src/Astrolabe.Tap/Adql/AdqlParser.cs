@@ -14,16 +14,51 @@ public sealed class AdqlParser
     // Known functions: name → (minimum, maximum) argument count; -1 for no maximum.
     private static readonly Dictionary<string, (int Min, int Max)> Functions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ABS"] = (1, 1), ["CEILING"] = (1, 1), ["DEGREES"] = (1, 1), ["EXP"] = (1, 1), ["FLOOR"] = (1, 1),
-        ["LOG"] = (1, 1), ["LOG10"] = (1, 1), ["MOD"] = (2, 2), ["PI"] = (0, 0), ["POWER"] = (2, 2),
-        ["RADIANS"] = (1, 1), ["RAND"] = (0, 1), ["ROUND"] = (1, 2), ["SQRT"] = (1, 1), ["TRUNCATE"] = (1, 2),
-        ["ACOS"] = (1, 1), ["ASIN"] = (1, 1), ["ATAN"] = (1, 1), ["ATAN2"] = (2, 2), ["COS"] = (1, 1),
-        ["COT"] = (1, 1), ["SIN"] = (1, 1), ["TAN"] = (1, 1),
-        ["LOWER"] = (1, 1), ["UPPER"] = (1, 1), ["COALESCE"] = (1, -1), ["IN_UNIT"] = (2, 2),
-        ["AREA"] = (1, 1), ["CENTROID"] = (1, 1), ["COORD1"] = (1, 1), ["COORD2"] = (1, 1), ["COORDSYS"] = (1, 1),
-        ["DISTANCE"] = (2, 4), ["CONTAINS"] = (2, 2), ["INTERSECTS"] = (2, 2), ["POINT"] = (2, 2),
-        ["CIRCLE"] = (2, 3), ["BOX"] = (3, 4), ["POLYGON"] = (3, -1), ["REGION"] = (1, 1),
-        ["COUNT"] = (1, 1), ["AVG"] = (1, 1), ["MIN"] = (1, 1), ["MAX"] = (1, 1), ["SUM"] = (1, 1),
+        ["ABS"] = (1, 1),
+        ["CEILING"] = (1, 1),
+        ["DEGREES"] = (1, 1),
+        ["EXP"] = (1, 1),
+        ["FLOOR"] = (1, 1),
+        ["LOG"] = (1, 1),
+        ["LOG10"] = (1, 1),
+        ["MOD"] = (2, 2),
+        ["PI"] = (0, 0),
+        ["POWER"] = (2, 2),
+        ["RADIANS"] = (1, 1),
+        ["RAND"] = (0, 1),
+        ["ROUND"] = (1, 2),
+        ["SQRT"] = (1, 1),
+        ["TRUNCATE"] = (1, 2),
+        ["ACOS"] = (1, 1),
+        ["ASIN"] = (1, 1),
+        ["ATAN"] = (1, 1),
+        ["ATAN2"] = (2, 2),
+        ["COS"] = (1, 1),
+        ["COT"] = (1, 1),
+        ["SIN"] = (1, 1),
+        ["TAN"] = (1, 1),
+        ["LOWER"] = (1, 1),
+        ["UPPER"] = (1, 1),
+        ["COALESCE"] = (1, -1),
+        ["IN_UNIT"] = (2, 2),
+        ["AREA"] = (1, 1),
+        ["CENTROID"] = (1, 1),
+        ["COORD1"] = (1, 1),
+        ["COORD2"] = (1, 1),
+        ["COORDSYS"] = (1, 1),
+        ["DISTANCE"] = (2, 4),
+        ["CONTAINS"] = (2, 2),
+        ["INTERSECTS"] = (2, 2),
+        ["POINT"] = (2, 2),
+        ["CIRCLE"] = (2, 3),
+        ["BOX"] = (3, 4),
+        ["POLYGON"] = (3, -1),
+        ["REGION"] = (1, 1),
+        ["COUNT"] = (1, 1),
+        ["AVG"] = (1, 1),
+        ["MIN"] = (1, 1),
+        ["MAX"] = (1, 1),
+        ["SUM"] = (1, 1),
     };
 
     // Keywords that end or join clauses: where a value is missing, say so rather than "reserved word".
@@ -799,7 +834,7 @@ public sealed class AdqlParser
     {
         var start = Current;
         var parts = new List<Identifier> { ParseIdentifier("a column name") };
-        while (Current.IsSymbol(".") )
+        while (Current.IsSymbol("."))
         {
             Advance();
             parts.Add(ParseIdentifier("a column name after '.'"));

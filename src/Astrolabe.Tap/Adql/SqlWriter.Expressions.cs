@@ -20,65 +20,65 @@ internal sealed partial class SqlWriter
             case Comparison c:
                 return TranslateComparison(c, scope);
             case BetweenCondition b:
-            {
-                var (v, vt) = TranslateExpression(b.Value, scope);
-                var (lo, lt) = TranslateExpression(b.Low, scope);
-                var (hi, ht) = TranslateExpression(b.High, scope);
-                CheckComparable(b.At, vt, lt, "BETWEEN");
-                CheckComparable(b.At, vt, ht, "BETWEEN");
-                lo = CastForTimestamp(b.Low, lo, vt);
-                hi = CastForTimestamp(b.High, hi, vt);
-                return $"({v}{(b.Negated ? " NOT" : "")} BETWEEN {lo} AND {hi})";
-            }
+                {
+                    var (v, vt) = TranslateExpression(b.Value, scope);
+                    var (lo, lt) = TranslateExpression(b.Low, scope);
+                    var (hi, ht) = TranslateExpression(b.High, scope);
+                    CheckComparable(b.At, vt, lt, "BETWEEN");
+                    CheckComparable(b.At, vt, ht, "BETWEEN");
+                    lo = CastForTimestamp(b.Low, lo, vt);
+                    hi = CastForTimestamp(b.High, hi, vt);
+                    return $"({v}{(b.Negated ? " NOT" : "")} BETWEEN {lo} AND {hi})";
+                }
             case LikeCondition l:
-            {
-                var (v, vt) = TranslateExpression(l.Value, scope);
-                var (p, pt) = TranslateExpression(l.Pattern, scope);
-                RequireString(l.Value.At, vt, l.CaseInsensitive ? "ILIKE" : "LIKE");
-                RequireString(l.Pattern.At, pt, l.CaseInsensitive ? "ILIKE" : "LIKE");
-                string not = l.Negated ? " NOT" : "";
-                if (Pg)
                 {
-                    return $"({v}{not} {(l.CaseInsensitive ? "ILIKE" : "LIKE")} {p} ESCAPE '')";
-                }
-                // SQLite's LIKE is made case-sensitive by AdqlSqliteFunctions.Register; ILIKE folds both sides.
-                return l.CaseInsensitive
-                    ? $"(adql_lower({v}){not} LIKE adql_lower({p}))"
-                    : $"({v}{not} LIKE {p})";
-            }
-            case InCondition i:
-            {
-                var (v, vt) = TranslateExpression(i.Value, scope);
-                string not = i.Negated ? " NOT" : "";
-                if (i.Subquery is not null)
-                {
-                    var q = TranslateQuery(i.Subquery, scope, null);
-                    if (q.Columns.Count != 1)
+                    var (v, vt) = TranslateExpression(l.Value, scope);
+                    var (p, pt) = TranslateExpression(l.Pattern, scope);
+                    RequireString(l.Value.At, vt, l.CaseInsensitive ? "ILIKE" : "LIKE");
+                    RequireString(l.Pattern.At, pt, l.CaseInsensitive ? "ILIKE" : "LIKE");
+                    string not = l.Negated ? " NOT" : "";
+                    if (Pg)
                     {
-                        throw Error(i.Subquery.At, $"the subquery of IN must return one column, not {q.Columns.Count}");
+                        return $"({v}{not} {(l.CaseInsensitive ? "ILIKE" : "LIKE")} {p} ESCAPE '')";
                     }
-                    CheckComparable(i.At, vt, q.Columns[0].Type, "IN");
-                    return $"({v}{not} IN ({q.Sql}))";
+                    // SQLite's LIKE is made case-sensitive by AdqlSqliteFunctions.Register; ILIKE folds both sides.
+                    return l.CaseInsensitive
+                        ? $"(adql_lower({v}){not} LIKE adql_lower({p}))"
+                        : $"({v}{not} LIKE {p})";
                 }
-                var values = new List<string>();
-                foreach (var e in i.Values!)
+            case InCondition i:
                 {
-                    var (s, t) = TranslateExpression(e, scope);
-                    CheckComparable(e.At, vt, t, "IN");
-                    values.Add(CastForTimestamp(e, s, vt));
+                    var (v, vt) = TranslateExpression(i.Value, scope);
+                    string not = i.Negated ? " NOT" : "";
+                    if (i.Subquery is not null)
+                    {
+                        var q = TranslateQuery(i.Subquery, scope, null);
+                        if (q.Columns.Count != 1)
+                        {
+                            throw Error(i.Subquery.At, $"the subquery of IN must return one column, not {q.Columns.Count}");
+                        }
+                        CheckComparable(i.At, vt, q.Columns[0].Type, "IN");
+                        return $"({v}{not} IN ({q.Sql}))";
+                    }
+                    var values = new List<string>();
+                    foreach (var e in i.Values!)
+                    {
+                        var (s, t) = TranslateExpression(e, scope);
+                        CheckComparable(e.At, vt, t, "IN");
+                        values.Add(CastForTimestamp(e, s, vt));
+                    }
+                    return $"({v}{not} IN ({string.Join(", ", values)}))";
                 }
-                return $"({v}{not} IN ({string.Join(", ", values)}))";
-            }
             case NullCondition n:
-            {
-                var (v, _) = TranslateExpression(n.Value, scope);
-                return $"({v} IS {(n.Negated ? "NOT " : "")}NULL)";
-            }
+                {
+                    var (v, _) = TranslateExpression(n.Value, scope);
+                    return $"({v} IS {(n.Negated ? "NOT " : "")}NULL)";
+                }
             case ExistsCondition e:
-            {
-                var q = TranslateQuery(e.Subquery, scope, null);
-                return $"(EXISTS ({q.Sql}))";
-            }
+                {
+                    var q = TranslateQuery(e.Subquery, scope, null);
+                    return $"(EXISTS ({q.Sql}))";
+                }
             default:
                 throw new InvalidOperationException("unknown condition " + condition.GetType().Name);
         }
@@ -162,37 +162,37 @@ internal sealed partial class SqlWriter
             case NullLiteral:
                 return ("NULL", ValueType.Unknown);
             case ColumnReference c:
-            {
-                var column = ResolveColumn(c, scope);
-                return (column.Sql, column.Type);
-            }
-            case UnaryExpression u:
-            {
-                var (v, t) = TranslateExpression(u.Operand, scope);
-                if (u.Operator == "~")
                 {
-                    if (!t.IsInteger)
-                    {
-                        throw Error(u.At, $"~ needs an integer, found {t.Describe()}");
-                    }
-                    return ($"(~{v})", Numeric(t));
+                    var column = ResolveColumn(c, scope);
+                    return (column.Sql, column.Type);
                 }
-                RequireNumber(u.Operand.At, t, "unary " + u.Operator);
-                return (u.Operator == "-" ? $"(-{v})" : v, Numeric(t) with { Unit = t.Unit });
-            }
+            case UnaryExpression u:
+                {
+                    var (v, t) = TranslateExpression(u.Operand, scope);
+                    if (u.Operator == "~")
+                    {
+                        if (!t.IsInteger)
+                        {
+                            throw Error(u.At, $"~ needs an integer, found {t.Describe()}");
+                        }
+                        return ($"(~{v})", Numeric(t));
+                    }
+                    RequireNumber(u.Operand.At, t, "unary " + u.Operator);
+                    return (u.Operator == "-" ? $"(-{v})" : v, Numeric(t) with { Unit = t.Unit });
+                }
             case BinaryExpression b:
                 return TranslateBinary(b, scope);
             case CastExpression c:
                 return TranslateCast(c, scope);
             case ScalarSubquery s:
-            {
-                var q = TranslateQuery(s.Query, scope, null);
-                if (q.Columns.Count != 1)
                 {
-                    throw Error(s.At, $"a subquery used as a value must return one column, not {q.Columns.Count}");
+                    var q = TranslateQuery(s.Query, scope, null);
+                    if (q.Columns.Count != 1)
+                    {
+                        throw Error(s.At, $"a subquery used as a value must return one column, not {q.Columns.Count}");
+                    }
+                    return ($"({q.Sql})", q.Columns[0].Type);
                 }
-                return ($"({q.Sql})", q.Columns[0].Type);
-            }
             case FunctionCall f:
                 return TranslateFunction(f, scope);
             default:
@@ -284,18 +284,18 @@ internal sealed partial class SqlWriter
         switch (c.Type)
         {
             case AdqlType.SmallInt or AdqlType.Integer or AdqlType.BigInt:
-            {
-                if (!t.IsNumeric && !t.IsString)
                 {
-                    throw Error(c.At, $"cannot CAST {t.Describe()} to {c.Type.ToString().ToUpperInvariant()}");
+                    if (!t.IsNumeric && !t.IsString)
+                    {
+                        throw Error(c.At, $"cannot CAST {t.Describe()} to {c.Type.ToString().ToUpperInvariant()}");
+                    }
+                    string pgType = c.Type switch { AdqlType.SmallInt => "smallint", AdqlType.Integer => "integer", _ => "bigint" };
+                    // Both backends truncate a fraction towards zero (PostgreSQL alone would round).
+                    string sql = Pg
+                        ? (t.IsFloating ? $"CAST(trunc({v}) AS {pgType})" : $"CAST({v} AS {pgType})")
+                        : $"CAST({v} AS INTEGER)";
+                    return (sql, new ValueType(c.Type, t.Unit));
                 }
-                string pgType = c.Type switch { AdqlType.SmallInt => "smallint", AdqlType.Integer => "integer", _ => "bigint" };
-                // Both backends truncate a fraction towards zero (PostgreSQL alone would round).
-                string sql = Pg
-                    ? (t.IsFloating ? $"CAST(trunc({v}) AS {pgType})" : $"CAST({v} AS {pgType})")
-                    : $"CAST({v} AS INTEGER)";
-                return (sql, new ValueType(c.Type, t.Unit));
-            }
             case AdqlType.Real or AdqlType.Double:
                 if (!t.IsNumeric && !t.IsString)
                 {
@@ -304,30 +304,30 @@ internal sealed partial class SqlWriter
                 return (Pg ? $"CAST({v} AS {(c.Type == AdqlType.Real ? "real" : "double precision")})" : $"CAST({v} AS REAL)",
                     new ValueType(c.Type, t.Unit));
             case AdqlType.Char or AdqlType.VarChar:
-            {
-                if (t.IsGeometry && !t.IsUnknown)
                 {
-                    throw Error(c.At, $"cannot CAST {t.Describe()} to {c.Type.ToString().ToUpperInvariant()}");
-                }
-                string sql;
-                if (Pg)
-                {
-                    string len = c.Length is int n ? $"({n})" : "";
-                    sql = t.IsFloating ? $"CAST(CAST({v} AS text) AS {(c.Type == AdqlType.Char ? "char" : "varchar")}{len})"
-                        : $"CAST({v} AS {(c.Type == AdqlType.Char ? "char" : "varchar")}{len})";
-                }
-                else
-                {
-                    sql = c.Length is int n
-                        ? (c.Type == AdqlType.Char ? $"adql_pad(CAST({v} AS TEXT), {n})" : $"substr(CAST({v} AS TEXT), 1, {n})")
-                        : $"CAST({v} AS TEXT)";
-                    if (t.IsFloating)
+                    if (t.IsGeometry && !t.IsUnknown)
                     {
-                        sql = sql.Replace($"CAST({v} AS TEXT)", $"adql_format_double({v})");
+                        throw Error(c.At, $"cannot CAST {t.Describe()} to {c.Type.ToString().ToUpperInvariant()}");
                     }
+                    string sql;
+                    if (Pg)
+                    {
+                        string len = c.Length is int n ? $"({n})" : "";
+                        sql = t.IsFloating ? $"CAST(CAST({v} AS text) AS {(c.Type == AdqlType.Char ? "char" : "varchar")}{len})"
+                            : $"CAST({v} AS {(c.Type == AdqlType.Char ? "char" : "varchar")}{len})";
+                    }
+                    else
+                    {
+                        sql = c.Length is int n
+                            ? (c.Type == AdqlType.Char ? $"adql_pad(CAST({v} AS TEXT), {n})" : $"substr(CAST({v} AS TEXT), 1, {n})")
+                            : $"CAST({v} AS TEXT)";
+                        if (t.IsFloating)
+                        {
+                            sql = sql.Replace($"CAST({v} AS TEXT)", $"adql_format_double({v})");
+                        }
+                    }
+                    return (sql, new ValueType(c.Type, Arraysize: c.Length is int m ? m.ToString(CultureInfo.InvariantCulture) : "*"));
                 }
-                return (sql, new ValueType(c.Type, Arraysize: c.Length is int m ? m.ToString(CultureInfo.InvariantCulture) : "*"));
-            }
             case AdqlType.Timestamp:
                 if (!t.IsString && t.Type != AdqlType.Timestamp)
                 {

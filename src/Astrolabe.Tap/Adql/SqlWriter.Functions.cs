@@ -30,180 +30,180 @@ internal sealed partial class SqlWriter
                     return ($"count({(f.Distinct ? "DISTINCT " : "")}{v})", ValueType.BigInt with { Ucd = "meta.number" });
                 }
             case "AVG" or "SUM" or "MIN" or "MAX":
-            {
-                var (v, t) = TranslateExpression(f.Arguments[0], scope);
-                string distinct = f.Distinct ? "DISTINCT " : "";
-                if (f.Name is "MIN" or "MAX")
                 {
-                    if (t.IsGeometry && !t.IsUnknown)
+                    var (v, t) = TranslateExpression(f.Arguments[0], scope);
+                    string distinct = f.Distinct ? "DISTINCT " : "";
+                    if (f.Name is "MIN" or "MAX")
                     {
-                        throw Error(f.Arguments[0].At, $"{f.Name} cannot be applied to {t.Describe()}");
+                        if (t.IsGeometry && !t.IsUnknown)
+                        {
+                            throw Error(f.Arguments[0].At, $"{f.Name} cannot be applied to {t.Describe()}");
+                        }
+                        return ($"{f.Name.ToLowerInvariant()}({distinct}{v})", t);
                     }
-                    return ($"{f.Name.ToLowerInvariant()}({distinct}{v})", t);
+                    RequireNumber(f.Arguments[0].At, t, f.Name);
+                    if (f.Name == "AVG")
+                    {
+                        return (Pg ? $"CAST(avg({distinct}{v}) AS double precision)" : $"avg({distinct}{v})", ValueType.Double with { Unit = t.Unit, Ucd = t.Ucd });
+                    }
+                    if (t.IsInteger && !t.IsUnknown)
+                    {
+                        return (Pg ? $"CAST(sum({distinct}{v}) AS bigint)" : $"sum({distinct}{v})", ValueType.BigInt with { Unit = t.Unit });
+                    }
+                    // PostgreSQL sums REAL in REAL; sum in double precision like SQLite does.
+                    return (Pg && t.Type == AdqlType.Real ? $"sum({distinct}CAST({v} AS double precision))" : $"sum({distinct}{v})",
+                        ValueType.Double with { Unit = t.Unit });
                 }
-                RequireNumber(f.Arguments[0].At, t, f.Name);
-                if (f.Name == "AVG")
-                {
-                    return (Pg ? $"CAST(avg({distinct}{v}) AS double precision)" : $"avg({distinct}{v})", ValueType.Double with { Unit = t.Unit, Ucd = t.Ucd });
-                }
-                if (t.IsInteger && !t.IsUnknown)
-                {
-                    return (Pg ? $"CAST(sum({distinct}{v}) AS bigint)" : $"sum({distinct}{v})", ValueType.BigInt with { Unit = t.Unit });
-                }
-                // PostgreSQL sums REAL in REAL; sum in double precision like SQLite does.
-                return (Pg && t.Type == AdqlType.Real ? $"sum({distinct}CAST({v} AS double precision))" : $"sum({distinct}{v})",
-                    ValueType.Double with { Unit = t.Unit });
-            }
             case "ABS":
-            {
-                var (v, t) = NumericArgument(f, 0, scope);
-                return ($"abs({v})", Numeric(t) with { Unit = t.Unit });
-            }
+                {
+                    var (v, t) = NumericArgument(f, 0, scope);
+                    return ($"abs({v})", Numeric(t) with { Unit = t.Unit });
+                }
             case "CEILING" or "FLOOR":
-            {
-                var (v, t) = NumericArgument(f, 0, scope);
-                string fn = Pg ? (f.Name == "CEILING" ? "ceil" : "floor") : G(f.Name.ToLowerInvariant());
-                return ($"{fn}({v})", t.IsInteger && !t.IsUnknown ? new ValueType(t.Type, t.Unit) : ValueType.Double with { Unit = t.Unit });
-            }
+                {
+                    var (v, t) = NumericArgument(f, 0, scope);
+                    string fn = Pg ? (f.Name == "CEILING" ? "ceil" : "floor") : G(f.Name.ToLowerInvariant());
+                    return ($"{fn}({v})", t.IsInteger && !t.IsUnknown ? new ValueType(t.Type, t.Unit) : ValueType.Double with { Unit = t.Unit });
+                }
             case "DEGREES" or "RADIANS" or "EXP" or "LOG" or "LOG10" or "SQRT"
                 or "ACOS" or "ASIN" or "ATAN" or "COS" or "COT" or "SIN" or "TAN":
-            {
-                var (v, _) = NumericArgument(f, 0, scope);
-                string fn = Pg
-                    ? f.Name switch { "LOG" => "ln", "LOG10" => "log", _ => f.Name.ToLowerInvariant() }
-                    : G(f.Name.ToLowerInvariant());
-                string? unit = f.Name switch { "DEGREES" => "deg", "RADIANS" => "rad", _ => null };
-                return ($"{fn}({FloatArgument(v)})", ValueType.Double with { Unit = unit });
-            }
-            case "ATAN2" or "POWER":
-            {
-                var (a, _) = NumericArgument(f, 0, scope);
-                var (b, _) = NumericArgument(f, 1, scope);
-                string fn = Pg ? f.Name.ToLowerInvariant() : G(f.Name.ToLowerInvariant());
-                return ($"{fn}({FloatArgument(a)}, {FloatArgument(b)})", ValueType.Double);
-            }
-            case "MOD":
-            {
-                var (a, at) = NumericArgument(f, 0, scope);
-                var (b, bt) = NumericArgument(f, 1, scope);
-                bool integers = at.IsInteger && bt.IsInteger;
-                if (!Pg)
                 {
-                    return ($"adql_mod({a}, {b})", integers ? ValueType.BigInt : ValueType.Double);
+                    var (v, _) = NumericArgument(f, 0, scope);
+                    string fn = Pg
+                        ? f.Name switch { "LOG" => "ln", "LOG10" => "log", _ => f.Name.ToLowerInvariant() }
+                        : G(f.Name.ToLowerInvariant());
+                    string? unit = f.Name switch { "DEGREES" => "deg", "RADIANS" => "rad", _ => null };
+                    return ($"{fn}({FloatArgument(v)})", ValueType.Double with { Unit = unit });
                 }
-                return integers
-                    ? ($"mod({a}, {b})", ValueType.BigInt)
-                    : ($"CAST(mod(CAST({a} AS numeric), CAST({b} AS numeric)) AS double precision)", ValueType.Double);
-            }
+            case "ATAN2" or "POWER":
+                {
+                    var (a, _) = NumericArgument(f, 0, scope);
+                    var (b, _) = NumericArgument(f, 1, scope);
+                    string fn = Pg ? f.Name.ToLowerInvariant() : G(f.Name.ToLowerInvariant());
+                    return ($"{fn}({FloatArgument(a)}, {FloatArgument(b)})", ValueType.Double);
+                }
+            case "MOD":
+                {
+                    var (a, at) = NumericArgument(f, 0, scope);
+                    var (b, bt) = NumericArgument(f, 1, scope);
+                    bool integers = at.IsInteger && bt.IsInteger;
+                    if (!Pg)
+                    {
+                        return ($"adql_mod({a}, {b})", integers ? ValueType.BigInt : ValueType.Double);
+                    }
+                    return integers
+                        ? ($"mod({a}, {b})", ValueType.BigInt)
+                        : ($"CAST(mod(CAST({a} AS numeric), CAST({b} AS numeric)) AS double precision)", ValueType.Double);
+                }
             case "PI":
                 return (Pg ? "pi()" : "adql_pi()", ValueType.Double);
             case "RAND":
                 return (Pg ? "random()" : "adql_rand()", ValueType.Double);
             case "ROUND" or "TRUNCATE":
-            {
-                var (v, t) = NumericArgument(f, 0, scope);
-                string digits = f.Arguments.Count == 2 ? TranslateNumberSign(f.Arguments[1]) : "0";
-                bool integer = t.IsInteger && !t.IsUnknown;
-                if (Pg)
                 {
-                    string fn = f.Name == "ROUND" ? "round" : "trunc";
-                    return ($"CAST({fn}(CAST({v} AS numeric), {digits}) AS {(integer ? "bigint" : "double precision")})",
-                        (integer ? ValueType.BigInt : ValueType.Double) with { Unit = t.Unit });
+                    var (v, t) = NumericArgument(f, 0, scope);
+                    string digits = f.Arguments.Count == 2 ? TranslateNumberSign(f.Arguments[1]) : "0";
+                    bool integer = t.IsInteger && !t.IsUnknown;
+                    if (Pg)
+                    {
+                        string fn = f.Name == "ROUND" ? "round" : "trunc";
+                        return ($"CAST({fn}(CAST({v} AS numeric), {digits}) AS {(integer ? "bigint" : "double precision")})",
+                            (integer ? ValueType.BigInt : ValueType.Double) with { Unit = t.Unit });
+                    }
+                    string sql = $"{G(f.Name.ToLowerInvariant())}({v}, {digits})";
+                    return (integer ? $"CAST({sql} AS INTEGER)" : sql, (integer ? ValueType.BigInt : ValueType.Double) with { Unit = t.Unit });
                 }
-                string sql = $"{G(f.Name.ToLowerInvariant())}({v}, {digits})";
-                return (integer ? $"CAST({sql} AS INTEGER)" : sql, (integer ? ValueType.BigInt : ValueType.Double) with { Unit = t.Unit });
-            }
             case "LOWER" or "UPPER":
-            {
-                var (v, t) = TranslateExpression(f.Arguments[0], scope);
-                RequireString(f.Arguments[0].At, t, f.Name);
-                string fn = Pg ? f.Name.ToLowerInvariant() : G(f.Name.ToLowerInvariant());
-                return ($"{fn}({v})", ValueType.VarChar);
-            }
+                {
+                    var (v, t) = TranslateExpression(f.Arguments[0], scope);
+                    RequireString(f.Arguments[0].At, t, f.Name);
+                    string fn = Pg ? f.Name.ToLowerInvariant() : G(f.Name.ToLowerInvariant());
+                    return ($"{fn}({v})", ValueType.VarChar);
+                }
             case "COALESCE":
-            {
-                var parts = new List<(string Sql, ValueType Type)>();
-                ValueType type = ValueType.Unknown;
-                foreach (var a in f.Arguments)
                 {
-                    var (v, t) = TranslateExpression(a, scope);
-                    if (!Compatible(type, t))
+                    var parts = new List<(string Sql, ValueType Type)>();
+                    ValueType type = ValueType.Unknown;
+                    foreach (var a in f.Arguments)
                     {
-                        throw Error(a.At, $"COALESCE mixes {type.Describe()} and {t.Describe()}");
+                        var (v, t) = TranslateExpression(a, scope);
+                        if (!Compatible(type, t))
+                        {
+                            throw Error(a.At, $"COALESCE mixes {type.Describe()} and {t.Describe()}");
+                        }
+                        if (type.IsUnknown || (type.IsInteger && t.IsFloating))
+                        {
+                            type = t;
+                        }
+                        parts.Add((v, t));
                     }
-                    if (type.IsUnknown || (type.IsInteger && t.IsFloating))
-                    {
-                        type = t;
-                    }
-                    parts.Add((v, t));
+                    // SQLite keeps each value's own type; make integers floating when the result is.
+                    var sqlParts = parts.Select(p => !Pg && type.IsFloating && p.Type.IsInteger && !p.Type.IsUnknown ? $"CAST({p.Sql} AS REAL)" : p.Sql);
+                    return ($"coalesce({string.Join(", ", sqlParts)})", type);
                 }
-                // SQLite keeps each value's own type; make integers floating when the result is.
-                var sqlParts = parts.Select(p => !Pg && type.IsFloating && p.Type.IsInteger && !p.Type.IsUnknown ? $"CAST({p.Sql} AS REAL)" : p.Sql);
-                return ($"coalesce({string.Join(", ", sqlParts)})", type);
-            }
             case "IN_UNIT":
-            {
-                var (v, t) = NumericArgument(f, 0, scope);
-                if (f.Arguments[1] is not StringLiteral target)
                 {
-                    throw Error(f.Arguments[1].At, "the second argument of IN_UNIT must be a string literal naming a unit");
+                    var (v, t) = NumericArgument(f, 0, scope);
+                    if (f.Arguments[1] is not StringLiteral target)
+                    {
+                        throw Error(f.Arguments[1].At, "the second argument of IN_UNIT must be a string literal naming a unit");
+                    }
+                    if (t.Unit is null)
+                    {
+                        throw Error(f.Arguments[0].At, "IN_UNIT needs a value with a known unit; this value has none");
+                    }
+                    var (factor, problem) = Units.Conversion(t.Unit, target.Value);
+                    if (factor is null)
+                    {
+                        throw Error(f.Arguments[1].At, "IN_UNIT cannot convert: " + problem);
+                    }
+                    return ($"({v} * {DoubleLiteral(factor.Value)})", ValueType.Double with { Unit = target.Value, Ucd = t.Ucd });
                 }
-                if (t.Unit is null)
-                {
-                    throw Error(f.Arguments[0].At, "IN_UNIT needs a value with a known unit; this value has none");
-                }
-                var (factor, problem) = Units.Conversion(t.Unit, target.Value);
-                if (factor is null)
-                {
-                    throw Error(f.Arguments[1].At, "IN_UNIT cannot convert: " + problem);
-                }
-                return ($"({v} * {DoubleLiteral(factor.Value)})", ValueType.Double with { Unit = target.Value, Ucd = t.Ucd });
-            }
             case "POINT" or "CIRCLE" or "BOX" or "POLYGON" or "REGION" or "CENTROID":
-            {
-                var g = TranslateGeometry(f, scope);
-                return (g.Sql, g.Type);
-            }
+                {
+                    var g = TranslateGeometry(f, scope);
+                    return (g.Sql, g.Type);
+                }
             case "COORD1" or "COORD2":
-            {
-                var g = TranslateGeometry(f.Arguments[0], scope);
-                if (g.Type.Type is not (AdqlType.Point or AdqlType.Unknown))
                 {
-                    throw Error(f.Arguments[0].At, $"{f.Name} needs a POINT, found {g.Type.Describe()}");
+                    var g = TranslateGeometry(f.Arguments[0], scope);
+                    if (g.Type.Type is not (AdqlType.Point or AdqlType.Unknown))
+                    {
+                        throw Error(f.Arguments[0].At, $"{f.Name} needs a POINT, found {g.Type.Describe()}");
+                    }
+                    return (f.Name == "COORD1" ? g.Ra! : g.Dec!, ValueType.Double with { Unit = "deg", Ucd = f.Name == "COORD1" ? "pos.eq.ra" : "pos.eq.dec" });
                 }
-                return (f.Name == "COORD1" ? g.Ra! : g.Dec!, ValueType.Double with { Unit = "deg", Ucd = f.Name == "COORD1" ? "pos.eq.ra" : "pos.eq.dec" });
-            }
             case "COORDSYS":
-            {
-                TranslateGeometry(f.Arguments[0], scope);
-                return ("'ICRS'", ValueType.VarChar);
-            }
+                {
+                    TranslateGeometry(f.Arguments[0], scope);
+                    return ("'ICRS'", ValueType.VarChar);
+                }
             case "AREA":
-            {
-                var g = TranslateGeometry(f.Arguments[0], scope);
-                return ($"{G("area")}({g.Sql})", ValueType.Double with { Unit = "deg**2" });
-            }
+                {
+                    var g = TranslateGeometry(f.Arguments[0], scope);
+                    return ($"{G("area")}({g.Sql})", ValueType.Double with { Unit = "deg**2" });
+                }
             case "DISTANCE":
-            {
-                var (ra1, dec1, ra2, dec2, _, _, _, _) = DistanceArguments(f, scope);
-                return ($"{G("distance")}({ra1}, {dec1}, {ra2}, {dec2})", ValueType.Double with { Unit = "deg", Ucd = "pos.angDistance" });
-            }
+                {
+                    var (ra1, dec1, ra2, dec2, _, _, _, _) = DistanceArguments(f, scope);
+                    return ($"{G("distance")}({ra1}, {dec1}, {ra2}, {dec2})", ValueType.Double with { Unit = "deg", Ucd = "pos.angDistance" });
+                }
             case "CONTAINS" or "INTERSECTS":
-            {
-                var a = TranslateGeometry(f.Arguments[0], scope);
-                var b = TranslateGeometry(f.Arguments[1], scope);
-                if (f.Name == "INTERSECTS" && b.Type.Type == AdqlType.Point && a.Type.Type != AdqlType.Point)
                 {
-                    (a, b) = (b, a);
+                    var a = TranslateGeometry(f.Arguments[0], scope);
+                    var b = TranslateGeometry(f.Arguments[1], scope);
+                    if (f.Name == "INTERSECTS" && b.Type.Type == AdqlType.Point && a.Type.Type != AdqlType.Point)
+                    {
+                        (a, b) = (b, a);
+                    }
+                    if (a.Type.Type == AdqlType.Point && b.Type.Type == AdqlType.Circle && b.Radius is not null)
+                    {
+                        return ($"(CASE WHEN {G("distance")}({a.Ra}, {a.Dec}, {b.Ra}, {b.Dec}) <= {b.Radius} THEN 1 ELSE 0 END)",
+                            new ValueType(AdqlType.Integer));
+                    }
+                    string fn = f.Name == "CONTAINS" || a.Type.Type == AdqlType.Point ? "contains" : "intersects";
+                    return ($"{G(fn)}({a.Sql}, {b.Sql})", new ValueType(AdqlType.Integer));
                 }
-                if (a.Type.Type == AdqlType.Point && b.Type.Type == AdqlType.Circle && b.Radius is not null)
-                {
-                    return ($"(CASE WHEN {G("distance")}({a.Ra}, {a.Dec}, {b.Ra}, {b.Dec}) <= {b.Radius} THEN 1 ELSE 0 END)",
-                        new ValueType(AdqlType.Integer));
-                }
-                string fn = f.Name == "CONTAINS" || a.Type.Type == AdqlType.Point ? "contains" : "intersects";
-                return ($"{G(fn)}({a.Sql}, {b.Sql})", new ValueType(AdqlType.Integer));
-            }
             default:
                 throw Error(f.At, $"unknown function '{f.Name}'" + Suggest(f.Name, KnownFunctions));
         }
@@ -249,106 +249,106 @@ internal sealed partial class SqlWriter
             switch (f.Name)
             {
                 case "POINT":
-                {
-                    var (ra, _) = NumericArgument(f, 0, scope);
-                    var (dec, _) = NumericArgument(f, 1, scope);
-                    return new Geometry($"{G("point")}({ra}, {dec})", ValueType.Point with { Ucd = "pos.eq" }, ra, dec, null,
-                        f.Arguments[0], f.Arguments[1], Constant(f.Arguments[0]), Constant(f.Arguments[1]));
-                }
+                    {
+                        var (ra, _) = NumericArgument(f, 0, scope);
+                        var (dec, _) = NumericArgument(f, 1, scope);
+                        return new Geometry($"{G("point")}({ra}, {dec})", ValueType.Point with { Ucd = "pos.eq" }, ra, dec, null,
+                            f.Arguments[0], f.Arguments[1], Constant(f.Arguments[0]), Constant(f.Arguments[1]));
+                    }
                 case "CIRCLE":
-                {
-                    string ra, dec;
-                    double? raC, decC;
-                    Expression? raE = null, decE = null;
-                    if (f.Arguments.Count == 3)
                     {
-                        (ra, _) = NumericArgument(f, 0, scope);
-                        (dec, _) = NumericArgument(f, 1, scope);
-                        raE = f.Arguments[0];
-                        decE = f.Arguments[1];
-                        raC = Constant(f.Arguments[0]);
-                        decC = Constant(f.Arguments[1]);
-                    }
-                    else
-                    {
-                        var center = RequirePoint(f.Arguments[0], scope, "the centre of CIRCLE");
-                        (ra, dec, raC, decC, raE, decE) = (center.Ra!, center.Dec!, center.RaConstant, center.DecConstant,
-                            center.RaExpression, center.DecExpression);
-                    }
-                    var (r, _) = NumericArgument(f, f.Arguments.Count - 1, scope);
-                    return new Geometry($"{G("circle")}({ra}, {dec}, {r})", ValueType.Circle, ra, dec, r, raE, decE,
-                        raC, decC, Constant(f.Arguments[^1]));
-                }
-                case "BOX":
-                {
-                    string ra, dec;
-                    if (f.Arguments.Count == 4)
-                    {
-                        (ra, _) = NumericArgument(f, 0, scope);
-                        (dec, _) = NumericArgument(f, 1, scope);
-                    }
-                    else
-                    {
-                        var center = RequirePoint(f.Arguments[0], scope, "the centre of BOX");
-                        (ra, dec) = (center.Ra!, center.Dec!);
-                    }
-                    var (w, _) = NumericArgument(f, f.Arguments.Count - 2, scope);
-                    var (h, _) = NumericArgument(f, f.Arguments.Count - 1, scope);
-                    return new Geometry($"{G("box")}({ra}, {dec}, {w}, {h})", ValueType.Polygon);
-                }
-                case "POLYGON":
-                {
-                    var coordinates = new List<string>();
-                    var first = TranslateExpression(f.Arguments[0], scope).Type;
-                    bool points = first.Type == AdqlType.Point;
-                    foreach (var a in f.Arguments)
-                    {
-                        if (points)
+                        string ra, dec;
+                        double? raC, decC;
+                        Expression? raE = null, decE = null;
+                        if (f.Arguments.Count == 3)
                         {
-                            var p = RequirePoint(a, scope, "a vertex of POLYGON");
-                            coordinates.Add(p.Ra!);
-                            coordinates.Add(p.Dec!);
+                            (ra, _) = NumericArgument(f, 0, scope);
+                            (dec, _) = NumericArgument(f, 1, scope);
+                            raE = f.Arguments[0];
+                            decE = f.Arguments[1];
+                            raC = Constant(f.Arguments[0]);
+                            decC = Constant(f.Arguments[1]);
                         }
                         else
                         {
-                            var (v, t) = TranslateExpression(a, scope);
-                            if (!t.IsNumeric)
-                            {
-                                throw Error(a.At, $"POLYGON takes either points or numbers, found {t.Describe()}");
-                            }
-                            coordinates.Add(v);
+                            var center = RequirePoint(f.Arguments[0], scope, "the centre of CIRCLE");
+                            (ra, dec, raC, decC, raE, decE) = (center.Ra!, center.Dec!, center.RaConstant, center.DecConstant,
+                                center.RaExpression, center.DecExpression);
                         }
+                        var (r, _) = NumericArgument(f, f.Arguments.Count - 1, scope);
+                        return new Geometry($"{G("circle")}({ra}, {dec}, {r})", ValueType.Circle, ra, dec, r, raE, decE,
+                            raC, decC, Constant(f.Arguments[^1]));
                     }
-                    if (coordinates.Count % 2 != 0 || coordinates.Count < 6)
+                case "BOX":
                     {
-                        throw Error(f.At, $"POLYGON needs at least three vertices as pairs of coordinates, found {coordinates.Count} number{(coordinates.Count == 1 ? "" : "s")}");
+                        string ra, dec;
+                        if (f.Arguments.Count == 4)
+                        {
+                            (ra, _) = NumericArgument(f, 0, scope);
+                            (dec, _) = NumericArgument(f, 1, scope);
+                        }
+                        else
+                        {
+                            var center = RequirePoint(f.Arguments[0], scope, "the centre of BOX");
+                            (ra, dec) = (center.Ra!, center.Dec!);
+                        }
+                        var (w, _) = NumericArgument(f, f.Arguments.Count - 2, scope);
+                        var (h, _) = NumericArgument(f, f.Arguments.Count - 1, scope);
+                        return new Geometry($"{G("box")}({ra}, {dec}, {w}, {h})", ValueType.Polygon);
                     }
-                    return new Geometry($"{G("polygon")}({string.Join(", ", coordinates)})", ValueType.Polygon);
-                }
+                case "POLYGON":
+                    {
+                        var coordinates = new List<string>();
+                        var first = TranslateExpression(f.Arguments[0], scope).Type;
+                        bool points = first.Type == AdqlType.Point;
+                        foreach (var a in f.Arguments)
+                        {
+                            if (points)
+                            {
+                                var p = RequirePoint(a, scope, "a vertex of POLYGON");
+                                coordinates.Add(p.Ra!);
+                                coordinates.Add(p.Dec!);
+                            }
+                            else
+                            {
+                                var (v, t) = TranslateExpression(a, scope);
+                                if (!t.IsNumeric)
+                                {
+                                    throw Error(a.At, $"POLYGON takes either points or numbers, found {t.Describe()}");
+                                }
+                                coordinates.Add(v);
+                            }
+                        }
+                        if (coordinates.Count % 2 != 0 || coordinates.Count < 6)
+                        {
+                            throw Error(f.At, $"POLYGON needs at least three vertices as pairs of coordinates, found {coordinates.Count} number{(coordinates.Count == 1 ? "" : "s")}");
+                        }
+                        return new Geometry($"{G("polygon")}({string.Join(", ", coordinates)})", ValueType.Polygon);
+                    }
                 case "REGION":
-                {
-                    var literal = (StringLiteral)f.Arguments[0];
-                    var (type, values) = StcS.Parse(literal.Value, literal.At);
-                    var sql = Parameter(GeometryText.Format(values));
-                    var vt = new ValueType(type);
-                    return type == AdqlType.Point
-                        ? new Geometry(sql, vt, FormatConstant(values[0]), FormatConstant(values[1]), RaConstant: values[0], DecConstant: values[1])
-                        : type == AdqlType.Circle
-                        ? new Geometry(sql, vt, FormatConstant(values[0]), FormatConstant(values[1]), FormatConstant(values[2]),
-                            RaConstant: values[0], DecConstant: values[1], RadiusConstant: values[2])
-                        : new Geometry(sql, vt);
-                }
-                case "CENTROID":
-                {
-                    var g = TranslateGeometry(f.Arguments[0], scope);
-                    if (g.Type.Type is AdqlType.Point or AdqlType.Circle && g.Ra is not null)
                     {
-                        return new Geometry($"{G("point")}({g.Ra}, {g.Dec})", ValueType.Point, g.Ra, g.Dec, null,
-                            g.RaExpression, g.DecExpression, g.RaConstant, g.DecConstant);
+                        var literal = (StringLiteral)f.Arguments[0];
+                        var (type, values) = StcS.Parse(literal.Value, literal.At);
+                        var sql = Parameter(GeometryText.Format(values));
+                        var vt = new ValueType(type);
+                        return type == AdqlType.Point
+                            ? new Geometry(sql, vt, FormatConstant(values[0]), FormatConstant(values[1]), RaConstant: values[0], DecConstant: values[1])
+                            : type == AdqlType.Circle
+                            ? new Geometry(sql, vt, FormatConstant(values[0]), FormatConstant(values[1]), FormatConstant(values[2]),
+                                RaConstant: values[0], DecConstant: values[1], RadiusConstant: values[2])
+                            : new Geometry(sql, vt);
                     }
-                    string sql = $"{G("centroid")}({g.Sql})";
-                    return new Geometry(sql, ValueType.Point, $"{G("coord1")}({sql})", $"{G("coord2")}({sql})");
-                }
+                case "CENTROID":
+                    {
+                        var g = TranslateGeometry(f.Arguments[0], scope);
+                        if (g.Type.Type is AdqlType.Point or AdqlType.Circle && g.Ra is not null)
+                        {
+                            return new Geometry($"{G("point")}({g.Ra}, {g.Dec})", ValueType.Point, g.Ra, g.Dec, null,
+                                g.RaExpression, g.DecExpression, g.RaConstant, g.DecConstant);
+                        }
+                        string sql = $"{G("centroid")}({g.Sql})";
+                        return new Geometry(sql, ValueType.Point, $"{G("coord1")}({sql})", $"{G("coord2")}({sql})");
+                    }
             }
         }
         var (value, type2) = TranslateExpression(e, scope);

@@ -399,18 +399,21 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
             case TableReference t:
                 return TranslateTableReference(t);
             case DerivedTable d:
-            {
-                var q = TranslateQuery(d.Query, outer, null);
-                var source = new Source
                 {
-                    Name = d.Alias.Name, NameDelimited = d.Alias.Delimited, Aliased = true, SqlAlias = NextAlias("t"),
-                };
-                foreach (var c in q.Columns)
-                {
-                    source.Columns.Add(new ScopeColumn(c.Name, source.SqlAlias + "." + c.SqlName, c.Type, source));
+                    var q = TranslateQuery(d.Query, outer, null);
+                    var source = new Source
+                    {
+                        Name = d.Alias.Name,
+                        NameDelimited = d.Alias.Delimited,
+                        Aliased = true,
+                        SqlAlias = NextAlias("t"),
+                    };
+                    foreach (var c in q.Columns)
+                    {
+                        source.Columns.Add(new ScopeColumn(c.Name, source.SqlAlias + "." + c.SqlName, c.Type, source));
+                    }
+                    return ($"({q.Sql}) AS {source.SqlAlias}", [source], [.. source.Columns]);
                 }
-                return ($"({q.Sql}) AS {source.SqlAlias}", [source], [.. source.Columns]);
-            }
             case Join j:
                 return TranslateJoin(j, outer);
             default:
