@@ -33,6 +33,11 @@ public sealed class ImageWriter : IDisposable
 
     public void Write(ReadOnlySpan<float> values)
     {
+        if (_bitpix == -32 && _scale == 1.0 && _zero == 0.0)
+        {
+            WriteFloatsAsIs(values);
+            return;
+        }
         var buffer = ArrayPool<double>.Shared.Rent(ChunkValues);
         try
         {
@@ -71,6 +76,32 @@ public sealed class ImageWriter : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The common case (float32 pixels, no scaling): byte-swap chunks straight to the stream.
+    private void WriteFloatsAsIs(ReadOnlySpan<float> values)
+    {
+        if (PixelsWritten + values.Length > PixelCount)
+            throw new InvalidOperationException($"Writing {values.Length} more pixels exceeds the image size {PixelCount}.");
+        const int chunkValues = 1 << 18; // 1 MiB per write call
+        var buffer = ArrayPool<int>.Shared.Rent(Math.Min(chunkValues, values.Length));
+        try
+        {
+            var source = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(values);
+            for (var done = 0; done < source.Length; done += chunkValues)
+            {
+                var n = Math.Min(chunkValues, source.Length - done);
+                var chunk = buffer.AsSpan(0, n);
+                if (BitConverter.IsLittleEndian) System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(source.Slice(done, n), chunk);
+                else source.Slice(done, n).CopyTo(chunk);
+                _owner.Stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunk));
+            }
+            PixelsWritten += values.Length;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(buffer);
         }
     }
 
