@@ -55,8 +55,16 @@ public sealed class ContainerSpawnerTests
             Assert.Equal(512L * 1024 * 1024, info.MemoryBytes);
             Assert.Equal(1_000_000_000L, info.NanoCpus);
             Assert.Contains(info.Binds, b => b.StartsWith($"{archive.FullName}:/archive:ro", StringComparison.Ordinal)); // Podman appends ",rprivate"
+            // A process that goes past the limit is killed alone (the kernel and the server live on) and the spawner counts it.
             var record = await hub.Accounts.Store.FindServerAsync("box-vega", "");
-            Assert.Equal($"http://127.0.0.1:{info.HostPorts["8888/tcp"]}/user/box-vega/", record!.Url);
+            Assert.Equal(0, await hub.Spawner.OomKillsAsync(record!.SpawnerState!, CancellationToken.None));
+            Assert.Equal("-9", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId,
+                "import subprocess; subprocess.run(['python3', '-c', 'b = b\"x\" * (700 * 2**20)']).returncode"));
+            Assert.True(await hub.Spawner.OomKillsAsync(record.SpawnerState!, CancellationToken.None) >= 1);
+            Assert.Equal(512L * 1024 * 1024, hub.Spawner.MemoryLimitBytes(record.SpawnerState!));
+            Assert.Equal("2", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId, "1+1"));
+
+            Assert.Equal($"http://127.0.0.1:{info.HostPorts["8888/tcp"]}/user/box-vega/", record.Url);
 
             var stop = await vega.Http.DeleteAsync("/hub/api/users/box-vega/server");
             Assert.True(stop.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Accepted, stop.StatusCode.ToString());

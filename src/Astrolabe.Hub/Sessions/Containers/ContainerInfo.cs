@@ -4,7 +4,7 @@ namespace Astrolabe.Hub.Sessions.Containers;
 
 /// <summary>What the spawner reads from `GET /containers/{id}/json`: run state, exit code, labels, published ports and
 /// the limits and mounts in force.</summary>
-public sealed record ContainerInfo(string Id, string Name, string Status, bool Running, int ExitCode, bool OomKilled,
+public sealed record ContainerInfo(string Id, string Name, string Status, bool Running, int Pid, int ExitCode, bool OomKilled,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, int> HostPorts, long MemoryBytes, long NanoCpus,
     IReadOnlyList<string> Binds)
 {
@@ -27,6 +27,7 @@ public sealed record ContainerInfo(string Id, string Name, string Status, bool R
             (json["Name"]?.GetValue<string>() ?? "").TrimStart('/'),
             state?["Status"]?.GetValue<string>() ?? "",
             state?["Running"]?.GetValue<bool>() ?? false,
+            state?["Pid"]?.GetValue<int>() ?? 0,
             state?["ExitCode"]?.GetValue<int>() ?? 0,
             state?["OOMKilled"]?.GetValue<bool>() ?? false,
             labels, ports,

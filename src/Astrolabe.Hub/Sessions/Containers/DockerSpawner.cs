@@ -21,7 +21,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
     private readonly UnixAccounts _accounts;
     private readonly DockerEngine _engine;
 
-    private sealed record State(string ContainerId, string Name, int Port);
+    private sealed record State(string ContainerId, string Name, int Port, long MemoryBytes = 0);
 
     public DockerSpawner(HubOptions options, UnixAccounts accounts)
     {
@@ -84,7 +84,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
                     var tail = await ReadLogsAsync(id, 20, CancellationToken.None);
                     throw new SpawnException($"The notebook server container exited at once (exit code {info?.ExitCode}). Its last lines:\n{tail}");
                 }
-                var state = new State(id, name, port);
+                var state = new State(id, name, port, _docker.MemoryLimitMiB * 1024 * 1024);
                 return new SpawnedServer(new Uri($"http://{UrlHost(_docker.PublishAddress)}:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
             }
             catch
@@ -123,6 +123,36 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         return info.OomKilled
             ? $"The server was killed because it used more than its memory limit of {_docker.MemoryLimitMiB} MiB (setting Hub:Docker:MemoryLimitMiB).\n{tail}"
             : tail;
+    }
+
+    /// <summary>The server's memory limit in bytes, or null when it has none.</summary>
+    public long? MemoryLimitBytes(string state) => Read(state).MemoryBytes is > 0 and var b ? b : null;
+
+    /// <summary>How many processes in the container the kernel killed for exceeding its memory limit: the container's
+    /// memory control group counts them (a kernel killed this way is restarted by Jupyter; the server lives on).</summary>
+    public async Task<long> OomKillsAsync(string state, CancellationToken ct)
+    {
+        var info = await _engine.InspectContainerAsync(Read(state).ContainerId, ct);
+        if (info is null) return 0;
+        var counted = info.Pid > 0 ? await CgroupOomKillsAsync(info.Pid, ct) : 0;
+        return Math.Max(counted, info.OomKilled ? 1 : 0);
+    }
+
+    private static async Task<long> CgroupOomKillsAsync(int pid, CancellationToken ct)
+    {
+        try
+        {
+            var groups = (await File.ReadAllLinesAsync($"/proc/{pid}/cgroup", ct)).Select(l => l.Split(':', 3)).Where(p => p.Length == 3).ToList();
+            // cgroup v1: the memory controller's own hierarchy; v2: the unified one.
+            var events = groups.FirstOrDefault(g => g[1].Split(',').Contains("memory")) is { } v1
+                ? $"/sys/fs/cgroup/memory{v1[2].TrimEnd('/')}/memory.oom_control"
+                : groups.FirstOrDefault(g => g[0] == "0") is { } v2 ? $"/sys/fs/cgroup{v2[2].TrimEnd('/')}/memory.events" : null;
+            if (events is null || !File.Exists(events)) return 0;
+            foreach (var line in await File.ReadAllLinesAsync(events, ct))
+                if (line.StartsWith("oom_kill ", StringComparison.Ordinal)) return long.Parse(line[9..], CultureInfo.InvariantCulture);
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 0; } // the container just ended
     }
 
     private async Task<string> ReadLogsAsync(string id, int lines, CancellationToken ct)
