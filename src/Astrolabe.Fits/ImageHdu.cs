@@ -85,6 +85,21 @@ public sealed class ImageHdu : Hdu
         }
     }
 
+    /// <summary>
+    /// Reads a rectangle of one plane — columns [x0, x0 + width), rows [y0, y0 + height), 0-based — into
+    /// <paramref name="destination"/> row after row; only those rows' bytes are read (a cutout of a huge cube).
+    /// </summary>
+    public void ReadPlaneRegion(long plane, long x0, long y0, int width, int height, Span<float> destination)
+    {
+        PlaneStart(plane, (int)Math.Min(PlaneLength, int.MaxValue));
+        if (x0 < 0 || y0 < 0 || width < 0 || height < 0 || x0 + width > Width || y0 + height > Height)
+            throw new ArgumentOutOfRangeException(nameof(x0), $"Region [{x0}, {x0 + width}) x [{y0}, {y0 + height}) is outside the {Width} x {Height} plane.");
+        if (destination.Length < (long)width * height)
+            throw new ArgumentException($"Destination holds {destination.Length} values; the region has {(long)width * height}.");
+        for (var row = 0; row < height; row++)
+            ReadPixels(plane * PlaneLength + (y0 + row) * Width + x0, destination.Slice(row * width, width));
+    }
+
     /// <summary>Reads the whole image (use planes for anything large).</summary>
     public float[] ReadAll()
     {

@@ -42,6 +42,20 @@ public sealed class AlmaCubeTests : IDisposable
     }
 
     [Fact]
+    public void A_plane_region_is_the_same_pixels_as_the_plane()
+    {
+        using var fits = FitsFile.Open(_path);
+        var image = (ImageHdu)fits.Primary;
+        var plane = image.ReadPlane(20);
+        var region = new float[30 * 12];
+        image.ReadPlaneRegion(20, 55, 40, 30, 12, region);
+        for (var row = 0; row < 12; row++)
+            for (var col = 0; col < 30; col++)
+                Assert.Equal(plane[(40 + row) * 100 + 55 + col], region[row * 30 + col]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.ReadPlaneRegion(20, 90, 0, 30, 1, region));
+    }
+
+    [Fact]
     public void Typed_lookups_read_the_casa_header()
     {
         using var fits = FitsFile.Open(_path);
