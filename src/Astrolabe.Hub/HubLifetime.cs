@@ -44,6 +44,7 @@ public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerS
             try
             {
                 await sessions.FlushActivityAsync(ct);
+                await sessions.WatchAsync(ct);
                 if (++tick % 60 == 0) await store.RemoveExpiredAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Background hub work failed"); }

@@ -27,6 +27,19 @@ public sealed class HubOptions
     /// <summary>Prefix of the Unix account made for each user (`astro-alice`). Only used when the hub runs as root.</summary>
     public string UnixUserPrefix { get; set; } = "astro-";
 
+    /// <summary>`Auto` runs each local server in a bubblewrap sandbox when `/usr/bin/bwrap` exists and the hub runs as
+    /// root; `Bubblewrap` requires it; `None` turns it off.</summary>
+    public string Sandbox { get; set; } = "Auto";
+
+    /// <summary>A host folder (e.g. the FITS archive) mounted read-only at `/archive` in every sandboxed server.</summary>
+    public string ArchivePath { get; set; } = "";
+
+    /// <summary>Memory limit per server in MiB (cgroups, or an address-space rlimit where no cgroup can be made); 0 = none.</summary>
+    public long MemoryLimitMiB { get; set; } = 4096;
+
+    /// <summary>CPU limit per server in cores (cgroups); 0 = none.</summary>
+    public double CpuLimit { get; set; } = 0;
+
     /// <summary>How long a server may take from start to answering HTTP.</summary>
     public double SpawnTimeoutSeconds { get; set; } = 60;
 
@@ -95,6 +108,11 @@ public sealed class HubOptions
         if (SpawnTimeoutSeconds is <= 0 or > 3600) errors.Add($"Hub:SpawnTimeoutSeconds must be in (0, 3600], not {SpawnTimeoutSeconds}.");
         if (CullIdleSeconds < 0) errors.Add($"Hub:CullIdleSeconds must be 0 (never cull) or positive, not {CullIdleSeconds}.");
         if (CullCheckSeconds is < 0.2 or > 86400) errors.Add($"Hub:CullCheckSeconds must be between 0.2 and 86400, not {CullCheckSeconds}.");
+        if (Sandbox is not ("Auto" or "Bubblewrap" or "None")) errors.Add($"Hub:Sandbox must be Auto, Bubblewrap or None, not '{Sandbox}'.");
+        if (Sandbox == "Bubblewrap" && !File.Exists("/usr/bin/bwrap")) errors.Add("Hub:Sandbox is Bubblewrap but /usr/bin/bwrap is not installed (Debian package 'bubblewrap').");
+        if (ArchivePath.Length > 0 && !Directory.Exists(ArchivePath)) errors.Add($"Hub:ArchivePath '{ArchivePath}' is not a directory.");
+        if (MemoryLimitMiB < 0 || (MemoryLimitMiB is > 0 and < 64)) errors.Add($"Hub:MemoryLimitMiB must be 0 (no limit) or at least 64, not {MemoryLimitMiB}.");
+        if (CpuLimit < 0) errors.Add($"Hub:CpuLimit must be 0 (no limit) or a positive number of cores, not {CpuLimit}.");
         if (SessionHours is <= 0 or > 24 * 90) errors.Add($"Hub:SessionHours must be in (0, 2160], not {SessionHours}.");
         if (SecureCookies is not ("Auto" or "Always" or "Never")) errors.Add($"Hub:SecureCookies must be Auto, Always or Never, not '{SecureCookies}'.");
         if (LoginFailuresBeforeLockout < 1) errors.Add("Hub:LoginFailuresBeforeLockout must be at least 1.");

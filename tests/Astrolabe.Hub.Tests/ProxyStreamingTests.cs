@@ -49,7 +49,11 @@ public sealed class ProxyStreamingTests
             await hub.AddUserAsync("big-ursa");
             var store = hub.Accounts.Store;
             await store.TransitionServerAsync("big-ursa", "", [State.ServerState.Stopped], State.ServerState.Starting);
-            await store.SetServerRunningAsync("big-ursa", "", $"http://127.0.0.1:{backendPort}/user/big-ursa/", "{\"Pid\":0}");
+            // The hub watches its servers' processes: give it a real (idle) process to watch for this one.
+            using var stand = Process.Start("/usr/bin/setsid", ["/bin/sleep", "600"])!;
+            var ticks = Sessions.Posix.ReadProcess(stand.Id)!.Value.StartTicks;
+            await store.SetServerRunningAsync("big-ursa", "", $"http://127.0.0.1:{backendPort}/user/big-ursa/",
+                $"{{\"Pid\":{stand.Id},\"StartTicks\":{ticks},\"Port\":{backendPort},\"Log\":\"/dev/null\"}}");
             using var client = await ApiClient.ForUserAsync(hub, "big-ursa");
             client.Http.Timeout = TimeSpan.FromMinutes(5);
 

@@ -14,7 +14,8 @@ public sealed class SpawnFailureTests
         File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         try
         {
-            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = script });
+            // No sandbox here: the script lives in the host's /tmp, which a sandbox replaces with its own.
+            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = script, ["Hub:Sandbox"] = "None" });
             var password = await hub.AddUserAsync("fail-quinn");
             using var browser = hub.NewClient();
             await browser.LoginAsync("fail-quinn", password);

@@ -106,6 +106,7 @@ public static class PortalPages
         var last = sessions.Progress(name, "")?.Last;
         var prefix = ServerSessions.Prefix(name, "");
         var failure = error ?? (state == ServerState.Stopped && last is { Failed: true } ? last.Message : null);
+        var notice = sessions.Notice(name, "");
         var body = state switch
         {
             ServerState.Running => $"""
@@ -140,6 +141,7 @@ public static class PortalPages
         return Page(http, "Home", name, $"""
             <h1>Welcome, {E(name)}{admin}</h1>
             {(failure is null ? "" : $"<pre class=\"error\" role=\"alert\" id=\"error\">{E(failure)}</pre>")}
+            {(notice is null ? "" : $"<pre class=\"error\" role=\"status\" id=\"notice\">{E(notice)}</pre>")}
             {body}
             <p class="muted">Your notebooks live in your home directory and stay there between servers. <a href="/hub/token">API tokens</a> let programs act as you.</p>
             """);
@@ -150,6 +152,7 @@ public static class PortalPages
         if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
         var user = await store.FindUserAsync(me.Identity!.Name!, http.RequestAborted);
         if (user is null || user.Disabled) return Results.Redirect("/hub/login");
+        sessions.ClearNotice(user.Name, "");
         await sessions.StartAsync(user, "", http.RequestAborted);
         return Results.Redirect("/hub/home");
     }

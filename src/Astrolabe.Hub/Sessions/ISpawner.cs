@@ -14,6 +14,12 @@ public interface ISpawner
 
     /// <summary>The last lines the server wrote, to explain a failure.</summary>
     Task<string> ReadLogTailAsync(string state, int lines, CancellationToken ct);
+
+    /// <summary>How many of the server's processes were killed for exceeding its memory limit (0 when unknown).</summary>
+    Task<long> OomKillsAsync(string state, CancellationToken ct) => Task.FromResult(0L);
+
+    /// <summary>The server's memory limit in bytes, if one is enforced.</summary>
+    long? MemoryLimitBytes(string state) => null;
 }
 
 /// <summary>What to start: whose server, which one, and the JupyterHub environment it needs.</summary>

@@ -7,10 +7,16 @@ namespace Astrolabe.Hub.Sessions;
 
 /// <summary>Runs the unmodified `jupyterhub-singleuser` as a local process: as the user's own Unix account when the
 /// hub runs as root (otherwise as the hub's account, for development), in a new session, cwd = the user's home,
-/// output appended to a hub-owned log file so the server outlives a hub restart.</summary>
+/// output appended to a hub-owned log file so the server outlives a hub restart. Where the host allows, the server
+/// runs in a bubblewrap sandbox (system read-only, only its own home writable, private /tmp, the archive read-only at
+/// /archive, the rest of the data root absent) inside a control group that limits its memory and CPU.</summary>
 public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts accounts) : ISpawner
 {
-    private sealed record State(int Pid, long StartTicks, int Port, string Log);
+    private sealed record State(int Pid, long StartTicks, int Port, string Log, string? Cgroup = null, long? MemoryLimit = null, bool Sandboxed = false);
+
+    private static readonly Lazy<Cgroups?> Groups = new(Cgroups.Detect);
+
+    public bool Sandboxes => options.Sandbox == "Bubblewrap" || (options.Sandbox == "Auto" && File.Exists("/usr/bin/bwrap") && UnixAccounts.CanManage);
 
     public string HomeOf(string user) => Path.Combine(options.FullDataRoot, "users", user);
 
@@ -35,12 +41,36 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         var log = Path.Combine(logDir, $"{request.User}{(request.ServerName.Length > 0 ? "-" + request.ServerName : "")}.log");
         await File.AppendAllTextAsync(log, $"---- {DateTimeOffset.UtcNow:O} starting on port {port}\n", ct);
 
-        // sh opens the log (as the hub), then execs: setsid (new session; same pid since we are not a group leader),
-        // setpriv (drop to the user's account), the server. The pid we get is the server's.
+        // Limits: a control group joined before exec, so the server and everything it starts are inside.
+        long? memory = options.MemoryLimitMiB > 0 ? options.MemoryLimitMiB * 1024 * 1024 : null;
+        double? cpus = options.CpuLimit > 0 ? options.CpuLimit : null;
+        var leaf = $"{request.User}{(request.ServerName.Length > 0 ? "-" + request.ServerName : "")}";
+        IReadOnlyList<string> joins = [];
+        if (Groups.Value is { } groups && (memory is not null || cpus is not null))
+        {
+            joins = groups.Create(leaf, memory, cpus);
+            progress.Report($"Limits: {(memory is null ? "no memory limit" : $"{options.MemoryLimitMiB} MiB memory")}, {(cpus is null ? "no CPU limit" : $"{cpus} CPU")}");
+        }
+        var rlimitMemory = memory is not null && Groups.Value?.LimitsMemory != true; // fallback: address-space limit
+
+        // sh opens the log (as the hub) and joins the group, then execs: setsid (new session; same pid since we are not
+        // a group leader), bwrap (the sandbox), setpriv (drop to the user's account), the server. The pid we get is the
+        // session's leader; every process of the server is in its process group or its control group.
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = home };
-        foreach (var a in new[] { "-c", "log=\"$1\"; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", log, "/usr/bin/setsid" }) psi.ArgumentList.Add(a);
+        const string script = "log=\"$1\"; n=\"$2\"; shift 2; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 97; shift; n=$((n-1)); done; " +
+                              "exec \"$@\" >>\"$log\" 2>&1 </dev/null";
+        foreach (var a in new[] { "-c", script, "sh", log, joins.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (var j in joins) psi.ArgumentList.Add(j);
+        psi.ArgumentList.Add("/usr/bin/setsid");
+        if (Sandboxes)
+        {
+            foreach (var a in SandboxArguments(home)) psi.ArgumentList.Add(a);
+            progress.Report("Sandbox: system read-only, your home writable" + (options.ArchivePath.Length > 0 ? ", archive read-only at /archive" : ""));
+        }
+        if (rlimitMemory)
+            foreach (var a in new[] { "/usr/bin/prlimit", $"--as={memory}", "--" }) psi.ArgumentList.Add(a);
         if (ids is { } id)
-            foreach (var a in new[] { "/usr/bin/setpriv", $"--reuid={id.Uid}", $"--regid={id.Gid}", "--init-groups", "--inh-caps=-all", "--" })
+            foreach (var a in new[] { "/usr/bin/setpriv", $"--reuid={id.Uid}", $"--regid={id.Gid}", "--init-groups", "--inh-caps=-all", "--no-new-privs", "--" })
                 psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(options.SingleUserCommand);
         psi.ArgumentList.Add("--ip=127.0.0.1");
@@ -56,7 +86,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         progress.Report("Starting the notebook server process");
         using var process = Process.Start(psi) ?? throw new SpawnException("could not start the server process");
         var stat = Posix.ReadProcess(process.Id);
-        var state = new State(process.Id, stat?.StartTicks ?? 0, port, log);
+        var state = new State(process.Id, stat?.StartTicks ?? 0, port, log, joins.Count > 0 ? leaf : null, memory, Sandboxes);
         return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
     }
 
@@ -70,16 +100,22 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
     {
         var s = Read(state);
         if (s.Pid <= 1) return; // never signal a process group or init by mistake
-        // Graceful first (jupyter shuts its kernels down on SIGINT), then firmer, as JupyterHub does.
+        // Graceful first (jupyter shuts its kernels down on SIGINT), then firmer, as JupyterHub does. The signal goes to
+        // the server's process group: in a sandbox the server is a child of bwrap, in the same group.
         foreach (var (signal, wait) in new[] { (Posix.SIGINT, 10.0), (Posix.SIGTERM, 5.0), (Posix.SIGKILL, 5.0) })
         {
             if (!Posix.IsAlive(s.Pid, s.StartTicks)) break;
-            Posix.Kill(s.Pid, signal);
+            if (Posix.Kill(-s.Pid, signal) != 0) Posix.Kill(s.Pid, signal);
             var until = DateTime.UtcNow.AddSeconds(wait);
             while (DateTime.UtcNow < until && Posix.IsAlive(s.Pid, s.StartTicks)) await Task.Delay(50, CancellationToken.None);
         }
-        // Anything left in the server's session (a stray kernel or subprocess) goes too.
+        // Anything left (a kernel in its own session, a background job) goes too: its process group, and its control group.
         if (Posix.ReadProcess(s.Pid) is null) Posix.Kill(-s.Pid, Posix.SIGKILL);
+        if (s.Cgroup is { } leaf && Groups.Value is { } groups)
+        {
+            for (var i = 0; i < 20 && groups.KillAll(leaf) > 0; i++) await Task.Delay(50, CancellationToken.None);
+            groups.Remove(leaf);
+        }
     }
 
     public async Task<string> ReadLogTailAsync(string state, int lines, CancellationToken ct)
@@ -90,6 +126,37 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         var start = Array.FindLastIndex(all, l => l.StartsWith("---- ", StringComparison.Ordinal));
         var run = all[Math.Max(0, start + 1)..];
         return string.Join('\n', run[Math.Max(0, run.Length - lines)..]);
+    }
+
+    public Task<long> OomKillsAsync(string state, CancellationToken ct)
+    {
+        var s = Read(state);
+        return Task.FromResult(s.Cgroup is { } leaf && Groups.Value is { } g ? g.OomKills(leaf) : 0);
+    }
+
+    public long? MemoryLimitBytes(string state) => Read(state).MemoryLimit;
+
+    /// <summary>bwrap: the system read-only, the user's home at its own path read-write (so the rest of the data root,
+    /// other homes included, does not exist inside), private /tmp and /run, the archive read-only at /archive.</summary>
+    private IEnumerable<string> SandboxArguments(string home)
+    {
+        var args = new List<string> { "/usr/bin/bwrap", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc" };
+        foreach (var link in new[] { "bin", "sbin", "lib", "lib64", "lib32" })
+        {
+            var path = "/" + link;
+            if (new FileInfo(path) is { LinkTarget: { } target }) args.AddRange(["--symlink", target, path]);
+            else if (Directory.Exists(path)) args.AddRange(["--ro-bind", path, path]);
+        }
+        args.AddRange(["--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig",
+                       "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--tmpfs", "/run", "--perms", "1777", "--tmpfs", "/var/tmp"]);
+        // The folders above the home exist inside only as empty, traversable, unlistable directories.
+        var ancestors = new List<string>();
+        for (var dir = Path.GetDirectoryName(home); dir is not null && dir != "/"; dir = Path.GetDirectoryName(dir)) ancestors.Insert(0, dir);
+        foreach (var dir in ancestors) args.AddRange(["--perms", "0711", "--dir", dir]);
+        args.AddRange(["--bind", home, home, "--unshare-ipc", "--unshare-uts", "--hostname", "astrolabe", "--chdir", home]);
+        if (options.ArchivePath.Length > 0) args.AddRange(["--ro-bind", Path.GetFullPath(options.ArchivePath), "/archive"]);
+        args.Add("--");
+        return args;
     }
 
     private void PrepareHome(string home, (int Uid, int Gid)? ids)

@@ -164,6 +164,48 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
 
     public void StampActivity(string user, string server) => _activity[(user, server)] = clock.GetUtcNow();
 
+    private readonly ConcurrentDictionary<(string User, string Server), string> _notices = new();
+    private readonly ConcurrentDictionary<(string User, string Server), long> _oomKills = new();
+
+    /// <summary>Something the user should know about their server (it was killed, a process hit the memory limit).</summary>
+    public string? Notice(string user, string server) => _notices.GetValueOrDefault((user, server));
+
+    public void ClearNotice(string user, string server) => _notices.TryRemove((user, server), out _);
+
+    /// <summary>Looks at every running server: one that died is marked stopped and its owner told why; a memory-limit
+    /// kill inside a live server (usually a kernel, which Jupyter restarts) is reported too. Called periodically.</summary>
+    public async Task WatchAsync(CancellationToken ct)
+    {
+        foreach (var s in await store.ListLiveServersAsync(ct))
+        {
+            if (s.State != ServerState.Running || s.SpawnerState is not { } state) continue;
+            var key = (s.UserName, s.Name);
+            var kills = await spawner.OomKillsAsync(state, ct);
+            var limit = spawner.MemoryLimitBytes(state) is { } b ? $"{b / (1024 * 1024)} MiB" : "its memory limit";
+            var newKills = kills > _oomKills.GetValueOrDefault(key);
+            _oomKills[key] = kills;
+            if (!await spawner.IsAliveAsync(state, ct))
+            {
+                var tail = await spawner.ReadLogTailAsync(state, 10, ct);
+                _notices[key] = (kills > 0 ? $"Your server was stopped: it used more than {limit} of memory and was killed." : "Your server stopped unexpectedly.")
+                                + (tail.Length > 0 ? " Its last lines:\n" + tail : "");
+                log.LogWarning("Server {User}/{Server} died: {Notice}", s.UserName, s.Name, _notices[key]);
+                if (await store.TransitionServerAsync(s.UserName, s.Name, [ServerState.Running], ServerState.Stopping, ct))
+                {
+                    await spawner.StopAsync(state, CancellationToken.None); // collects what is left (process and control groups)
+                    await CleanUpAsync(s.UserName, s.Name);
+                }
+                _oomKills.TryRemove(key, out _);
+            }
+            else if (newKills)
+            {
+                _notices[key] = $"A process in your server was killed because the server used more than {limit} of memory " +
+                                "(a kernel is restarted by Jupyter; its variables are lost). Use less memory or ask for a larger profile.";
+                log.LogWarning("Server {User}/{Server}: memory limit reached, {Kills} process(es) killed", s.UserName, s.Name, kills);
+            }
+        }
+    }
+
     /// <summary>Writes activity gathered by the proxy to the database; called periodically.</summary>
     public async Task FlushActivityAsync(CancellationToken ct)
     {

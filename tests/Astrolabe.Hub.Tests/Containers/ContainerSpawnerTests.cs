@@ -131,7 +131,9 @@ public sealed class ContainerSpawnerTests
                 Cmd = ["sleep", "600"],
                 Labels = new Dictionary<string, string>
                 {
-                    [DockerSpawner.UserLabel] = "box-mira", [DockerSpawner.ServerLabel] = "", [DockerSpawner.HubLabel] = hub.Spawner.HubId,
+                    [DockerSpawner.UserLabel] = "box-mira",
+                    [DockerSpawner.ServerLabel] = "",
+                    [DockerSpawner.HubLabel] = hub.Spawner.HubId,
                 },
             }, CancellationToken.None);
             await hub.Spawner.Engine.StartContainerAsync(leftover, CancellationToken.None);

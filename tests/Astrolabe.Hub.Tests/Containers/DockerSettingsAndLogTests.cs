@@ -46,8 +46,14 @@ public sealed class DockerSettingsAndLogTests
             InternalApiUrl = "http://host.containers.internal:8000/hub/api",
             Docker = new DockerOptions
             {
-                Socket = "podman.sock", Image = " ", MemoryLimitMiB = 10, CpuLimit = -1, PublishAddress = "localhost",
-                ArchiveFolder = "archive", ExtraBinds = ["/data:/data:ro", "/scratch"], HubId = "no spaces",
+                Socket = "podman.sock",
+                Image = " ",
+                MemoryLimitMiB = 10,
+                CpuLimit = -1,
+                PublishAddress = "localhost",
+                ArchiveFolder = "archive",
+                ExtraBinds = ["/data:/data:ro", "/scratch"],
+                HubId = "no spaces",
             },
         };
         var errors = string.Join("\n", options.Validate());

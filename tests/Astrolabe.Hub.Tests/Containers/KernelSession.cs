@@ -21,14 +21,25 @@ public static class KernelSession
         {
             ["header"] = new JsonObject
             {
-                ["msg_id"] = msgId, ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
-                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
+                ["msg_id"] = msgId,
+                ["username"] = user,
+                ["session"] = Guid.NewGuid().ToString("N"),
+                ["msg_type"] = "execute_request",
+                ["version"] = "5.3",
+                ["date"] = DateTime.UtcNow.ToString("O"),
             },
-            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
+            ["parent_header"] = new JsonObject(),
+            ["metadata"] = new JsonObject(),
+            ["channel"] = "shell",
+            ["buffers"] = new JsonArray(),
             ["content"] = new JsonObject
             {
-                ["code"] = code, ["silent"] = false, ["store_history"] = false, ["user_expressions"] = new JsonObject(),
-                ["allow_stdin"] = false, ["stop_on_error"] = true,
+                ["code"] = code,
+                ["silent"] = false,
+                ["store_history"] = false,
+                ["user_expressions"] = new JsonObject(),
+                ["allow_stdin"] = false,
+                ["stop_on_error"] = true,
             },
         };
         await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
