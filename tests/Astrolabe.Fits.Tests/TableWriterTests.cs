@@ -94,6 +94,24 @@ public sealed class TableWriterTests : IDisposable
     }
 
     [Fact]
+    public void Empty_tables_and_images_read_in_astropy()
+    {
+        var path = Path.Combine(_dir, "empty.fits");
+        using (var writer = FitsWriter.Create(path))
+        {
+            writer.WriteImage(ReadOnlySpan<float>.Empty, [0, 5]);
+            writer.WriteBinaryTable([new("a", Array.Empty<double>()), new("b", Array.Empty<string>()) { StringWidth = 4 }]);
+        }
+        var astropy = TableComparison.Dump(path, 1);
+        Assert.Equal(0, astropy.GetProperty("rows").GetInt32());
+        using var fits = FitsFile.Open(path);
+        Assert.Equal(0, ((ImageHdu)fits.Primary).PixelCount);
+        var table = (BinaryTableHdu)fits.Hdus[1];
+        Assert.Equal(0, table.RowCount);
+        Assert.Empty(table.ReadColumn<double>("a"));
+    }
+
+    [Fact]
     public void Columns_of_different_lengths_are_refused()
     {
         using var writer = new FitsWriter(new MemoryStream());
