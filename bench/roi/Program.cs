@@ -24,47 +24,54 @@ Console.WriteLine($"cubes in {folder}: {megabytes:F1} MB");
 
 // Warm-up: JIT and page cache.
 await Run(cubes.Take(1).ToList(), 1);
-var results = new List<(string Name, double Seconds, int Regions)>
+var results = new List<(string Name, double Seconds, double CpuSeconds)>
 {
-    ("astrolabe, 1 core", await Run(cubes, 1), 0),
-    ($"astrolabe, {cores} cores", await Run(cubes, cores), 0),
+    Named("astrolabe, 1 core", await Run(cubes, 1)),
+    Named($"astrolabe, {cores} cores", await Run(cubes, cores)),
 };
 if (python)
 {
-    results.Add(("python reference, 1 process", RunPython(cubes, 1), 0));
-    results.Add(($"python reference, {cores} processes", RunPython(cubes, cores), 0));
+    results.Add(Named("python reference, 1 process", RunPython(cubes, 1)));
+    results.Add(Named($"python reference, {cores} processes", RunPython(cubes, cores)));
 }
 
+// Wall-clock figures depend on what else the machine runs; CPU seconds per cube much less so.
 Console.WriteLine();
-Console.WriteLine($"{"",-34}{"s/cube",10}{"cubes/s",10}{"MB/s",10}");
-foreach (var (name, seconds, _) in results)
+Console.WriteLine($"{"",-34}{"s/cube",10}{"cubes/s",10}{"MB/s",10}{"CPU s/cube",12}");
+foreach (var (name, seconds, cpu) in results)
 {
-    Console.WriteLine($"{name,-34}{seconds / count,10:F3}{count / seconds,10:F2}{megabytes / seconds,10:F1}");
+    Console.WriteLine($"{name,-34}{seconds / count,10:F3}{count / seconds,10:F2}{megabytes / seconds,10:F1}{cpu / count,12:F3}");
 }
 Console.WriteLine();
-Console.WriteLine($"astrolabe scaling, {cores} cores vs 1:            x{results[0].Seconds / results[1].Seconds:F2}");
+Console.WriteLine($"astrolabe scaling, {cores} cores vs 1:              x{results[0].Seconds / results[1].Seconds:F2}");
 if (python)
 {
-    Console.WriteLine($"astrolabe vs python reference, 1 core:        x{results[2].Seconds / results[0].Seconds:F1}");
-    Console.WriteLine($"astrolabe vs python reference, {cores} cores:       x{results[3].Seconds / results[1].Seconds:F1}");
-    Console.WriteLine($"python reference scaling, {cores} vs 1:           x{results[2].Seconds / results[3].Seconds:F2}");
+    Console.WriteLine($"astrolabe vs python reference, 1 core (wall):   x{results[2].Seconds / results[0].Seconds:F1}");
+    Console.WriteLine($"astrolabe vs python reference, 1 core (CPU):    x{results[2].CpuSeconds / results[0].CpuSeconds:F1}");
+    Console.WriteLine($"astrolabe vs python reference, {cores} cores (wall):  x{results[3].Seconds / results[1].Seconds:F1}");
+    Console.WriteLine($"python reference scaling, {cores} vs 1:             x{results[2].Seconds / results[3].Seconds:F2}");
 }
+Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
 return 0;
 
-async Task<double> Run(List<string> files, int parallelism)
+static (string, double, double) Named(string name, (double Seconds, double CpuSeconds) run) => (name, run.Seconds, run.CpuSeconds);
+
+async Task<(double Seconds, double CpuSeconds)> Run(List<string> files, int parallelism)
 {
     string output = Path.Combine(Path.GetTempPath(), $"astrolabe-roi-bench-{Guid.NewGuid():N}.csv");
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var report = await new RoiPipeline(new RoiPipelineOptions { Inputs = files, Output = output, Parallelism = parallelism, Resume = false }).RunAsync();
     double seconds = clock.Elapsed.TotalSeconds;
+    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     if (report.Failed > 0) throw new InvalidOperationException($"{report.Failed} cubes failed: {report.Cubes.First(c => !c.Succeeded).Error}");
     File.Delete(output);
     File.Delete(PipelineState.PathFor(output));
-    Console.WriteLine($"  astrolabe x{parallelism}: {seconds:F2} s, {report.Regions} regions");
-    return seconds;
+    Console.WriteLine($"  astrolabe x{parallelism}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {report.Regions} regions");
+    return (seconds, cpuSeconds);
 }
 
-double RunPython(List<string> files, int jobs)
+(double Seconds, double CpuSeconds) RunPython(List<string> files, int jobs)
 {
     var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true };
     start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference.py"));
@@ -77,9 +84,9 @@ double RunPython(List<string> files, int jobs)
     if (process.ExitCode != 0) throw new InvalidOperationException($"reference.py exited {process.ExitCode}");
     var json = JsonDocument.Parse(line).RootElement;
     // The script's own clock: from its first file read to its last region, without interpreter start-up.
-    double seconds = json.GetProperty("seconds").GetDouble();
-    Console.WriteLine($"  python x{jobs}: {seconds:F2} s, {json.GetProperty("regions").GetInt32()} regions");
-    return seconds;
+    double seconds = json.GetProperty("seconds").GetDouble(), cpuSeconds = json.GetProperty("cpu_seconds").GetDouble();
+    Console.WriteLine($"  python x{jobs}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions");
+    return (seconds, cpuSeconds);
 }
 
 string Option(string name, string fallback)

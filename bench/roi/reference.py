@@ -7,10 +7,11 @@ smooth over 3 spatial x 3 spectral scales with a clip at 4 sigma of each smoothe
 2 pixels/channels into regions, drop small/faint ones, and measure each region (centroid, sums, moments, footprint
 area, convex hull).
 
-    reference.py [--jobs N] FILE...     prints one JSON line: {"files", "seconds", "regions"}
+    reference.py [--jobs N] FILE...     prints one JSON line: {"files", "seconds", "cpu_seconds", "regions"}
 """
 import argparse
 import json
+import resource
 import sys
 import time
 from multiprocessing import Pool
@@ -126,12 +127,21 @@ def main():
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     start = time.perf_counter()
+    cpu_start = cpu_seconds()
     if args.jobs > 1:
-        with Pool(args.jobs) as pool:
-            counts = pool.map(find, args.files, chunksize=1)
+        pool = Pool(args.jobs)
+        counts = pool.map(find, args.files, chunksize=1)
+        pool.close()
+        pool.join()  # reaped workers count in RUSAGE_CHILDREN
     else:
         counts = [find(f) for f in args.files]
-    print(json.dumps({"files": len(args.files), "seconds": time.perf_counter() - start, "regions": int(sum(counts))}))
+    print(json.dumps({"files": len(args.files), "seconds": time.perf_counter() - start,
+                      "cpu_seconds": cpu_seconds() - cpu_start, "regions": int(sum(counts))}))
+
+
+def cpu_seconds():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":
