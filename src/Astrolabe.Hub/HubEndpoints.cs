@@ -80,6 +80,7 @@ public static class HubEndpoints
         app.UseAuthorization();
         app.MapHubApi();
         app.MapPortal();
+        app.MapAdmin();
         return app;
     }
 }

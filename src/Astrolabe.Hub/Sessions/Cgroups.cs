@@ -90,6 +90,18 @@ public sealed class Cgroups
         return 0;
     }
 
+    /// <summary>Memory the group uses now, in bytes, or null when unknown.</summary>
+    public long? MemoryUsage(string leaf)
+    {
+        if (_memoryRoot is null) return null;
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(Leaf(_memoryRoot, leaf), _v2 ? "memory.current" : "memory.usage_in_bytes")).Trim();
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
     /// <summary>SIGKILLs every process still in the group; returns how many there were.</summary>
     public int KillAll(string leaf)
     {

@@ -18,6 +18,9 @@ public interface ISpawner
     /// <summary>How many of the server's processes were killed for exceeding its memory limit (0 when unknown).</summary>
     Task<long> OomKillsAsync(string state, CancellationToken ct) => Task.FromResult(0L);
 
+    /// <summary>Memory the server uses now, in bytes, if known.</summary>
+    long? MemoryUsageBytes(string state) => null;
+
     /// <summary>The server's memory limit in bytes, if one is enforced.</summary>
     long? MemoryLimitBytes(string state) => null;
 }

@@ -136,6 +136,8 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
 
     public long? MemoryLimitBytes(string state) => Read(state).MemoryLimit;
 
+    public long? MemoryUsageBytes(string state) => Read(state).Cgroup is { } leaf ? Groups.Value?.MemoryUsage(leaf) : null;
+
     /// <summary>bwrap: the system read-only, the user's home at its own path read-write (so the rest of the data root,
     /// other homes included, does not exist inside), private /tmp and /run, the archive read-only at /archive.</summary>
     private IEnumerable<string> SandboxArguments(string home)

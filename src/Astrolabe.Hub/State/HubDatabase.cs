@@ -83,6 +83,8 @@ public sealed class HubDatabase
                 last_used BIGINT
             );
             CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
+            CREATE INDEX IF NOT EXISTS users_last_activity ON users(last_activity);
+            CREATE INDEX IF NOT EXISTS users_created ON users(created);
             CREATE TABLE IF NOT EXISTS servers (
                 user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                 name TEXT NOT NULL,

@@ -97,6 +97,42 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         return (rows.Select(r => r.ToRecord()).ToList(), total);
     }
 
+    /// <summary>The columns an administrator may sort the user list by.</summary>
+    public enum UserSort { Name, LastActivity, Created }
+
+    /// <summary>A page of users whose name contains `search`, sorted in the database (for the admin page at 10,000+ users).</summary>
+    public async Task<(IReadOnlyList<UserRecord> Users, long Total)> SearchUsersAsync(string? search, UserSort sort, bool descending, int offset, int limit,
+        CancellationToken ct = default)
+    {
+        var where = "";
+        var p = new DynamicParameters(new { limit, offset });
+        if (!string.IsNullOrEmpty(search))
+        {
+            // LIKE with our own escape character, so '%' and '_' in the search are literal.
+            where = "WHERE name LIKE @pattern ESCAPE '!'";
+            p.Add("pattern", "%" + search.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%");
+        }
+        var column = sort switch { UserSort.LastActivity => "last_activity", UserSort.Created => "created", _ => "name" };
+        var direction = descending ? "DESC" : "ASC";
+        var nulls = sort == UserSort.LastActivity ? $"CASE WHEN last_activity IS NULL THEN 1 ELSE 0 END, " : "";
+        await using var db = await database.OpenAsync(ct);
+        var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM users {where}", p, cancellationToken: ct));
+        var rows = await db.QueryAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM users {where} ORDER BY {nulls}{column} {direction}, name LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
+        return (rows.Select(r => r.ToRecord()).ToList(), total);
+    }
+
+    public async Task<bool> SetDisabledAsync(string name, bool disabled, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        var changed = await db.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET disabled = @d WHERE name = @name", new { name, d = disabled ? 1 : 0 }, cancellationToken: ct)) > 0;
+        if (changed && disabled)
+            await db.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM login_sessions WHERE user_id = (SELECT id FROM users WHERE name = @name)", new { name }, cancellationToken: ct));
+        return changed;
+    }
+
     public async Task TouchUserActivityAsync(string name, DateTimeOffset when, CancellationToken ct = default)
     {
         await using var db = await database.OpenAsync(ct);

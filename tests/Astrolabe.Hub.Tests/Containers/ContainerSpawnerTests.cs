@@ -23,7 +23,13 @@ public sealed class ContainerSpawnerTests
         // An archive is readable by every user (the hub's private umask would hide it from the server's account).
         File.SetUnixFileMode(archive.FullName, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(Path.Combine(archive.FullName, "README"), (UnixFileMode)0b110_100_100);
-        await using var hub = await ContainerHub.StartAsync(socket, settings: new Dictionary<string, string?> { ["Hub:Docker:ArchiveFolder"] = archive.FullName });
+        await using var hub = await ContainerHub.StartAsync(socket, settings: new Dictionary<string, string?>
+        {
+            // The hub-wide settings that local servers use apply to containers too.
+            ["Hub:ArchivePath"] = archive.FullName,
+            ["Hub:MemoryLimitMiB"] = "512",
+            ["Hub:Docker:MemoryLimitMiB"] = null,
+        });
         try
         {
             using var vega = await hub.UserClientAsync("box-vega");

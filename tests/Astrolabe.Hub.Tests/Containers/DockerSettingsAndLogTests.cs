@@ -64,6 +64,23 @@ public sealed class DockerSettingsAndLogTests
     }
 
     [Fact]
+    public void Hub_wide_limits_and_archive_apply_to_containers_unless_the_docker_settings_say_otherwise()
+    {
+        var hubWide = new HubOptions { MemoryLimitMiB = 3072, CpuLimit = 2, ArchivePath = "/srv/archive" };
+        using (var spawner = new DockerSpawner(hubWide, new Sessions.UnixAccounts("astro-")))
+            Assert.Equal((3072L, 2.0, "/srv/archive"), (spawner.MemoryLimitMiB, spawner.CpuLimit, spawner.ArchiveFolder));
+        var own = new HubOptions
+        {
+            MemoryLimitMiB = 3072,
+            CpuLimit = 2,
+            ArchivePath = "/srv/archive",
+            Docker = new DockerOptions { MemoryLimitMiB = 0, CpuLimit = 0.5, ArchiveFolder = "/srv/other" },
+        };
+        using (var spawner = new DockerSpawner(own, new Sessions.UnixAccounts("astro-")))
+            Assert.Equal((0L, 0.5, "/srv/other"), (spawner.MemoryLimitMiB, spawner.CpuLimit, spawner.ArchiveFolder));
+    }
+
+    [Fact]
     public void The_container_spawner_needs_an_api_url_its_containers_can_reach()
     {
         var errors = new HubOptions { Spawner = "docker" }.Validate();

@@ -11,11 +11,12 @@ public sealed class DockerOptions
     /// (nothing is pulled). deploy/podman/build-image.sh builds this one.</summary>
     public string Image { get; set; } = "localhost/astrolabe-notebook:bookworm-1";
 
-    /// <summary>Memory limit per server in MiB (swap included, so it is a hard limit); 0 for none.</summary>
-    public long MemoryLimitMiB { get; set; } = 2048;
+    /// <summary>Memory limit per server in MiB (swap included, so it is a hard limit); 0 for none; unset takes the
+    /// hub-wide `Hub:MemoryLimitMiB` that local servers use too.</summary>
+    public long? MemoryLimitMiB { get; set; }
 
-    /// <summary>CPU limit per server in CPUs (fractions allowed); 0 for none.</summary>
-    public double CpuLimit { get; set; } = 1;
+    /// <summary>CPU limit per server in CPUs (fractions allowed); 0 for none; unset takes `Hub:CpuLimit`.</summary>
+    public double? CpuLimit { get; set; }
 
     /// <summary>Most processes (and threads) a server may run; 0 for the engine's default.</summary>
     public long PidsLimit { get; set; } = 1024;
@@ -26,7 +27,8 @@ public sealed class DockerOptions
     /// <summary>Host address the server's port is published on; the hub proxies to it.</summary>
     public string PublishAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>A host folder (e.g. a FITS archive) mounted read-only in every server at `ArchiveMountPath`; empty for none.</summary>
+    /// <summary>A host folder (e.g. a FITS archive) mounted read-only in every server at `ArchiveMountPath`; empty takes
+    /// the hub-wide `Hub:ArchivePath` (none when that is empty too).</summary>
     public string ArchiveFolder { get; set; } = "";
 
     public string ArchiveMountPath { get; set; } = "/archive";
@@ -47,7 +49,7 @@ public sealed class DockerOptions
         if (!Path.IsPathFullyQualified(Socket)) yield return $"Hub:Docker:Socket '{Socket}' must be an absolute path to a Unix socket.";
         if (string.IsNullOrWhiteSpace(Image)) yield return "Hub:Docker:Image must name an image such as localhost/astrolabe-notebook:bookworm-1.";
         if (MemoryLimitMiB is < 0 or (> 0 and < 64)) yield return $"Hub:Docker:MemoryLimitMiB must be 0 (no limit) or at least 64, not {MemoryLimitMiB}.";
-        if (CpuLimit is < 0 or > 1024 || double.IsNaN(CpuLimit)) yield return $"Hub:Docker:CpuLimit must be between 0 (no limit) and 1024 CPUs, not {CpuLimit}.";
+        if (CpuLimit is < 0 or > 1024 || (CpuLimit is { } cpus && double.IsNaN(cpus))) yield return $"Hub:Docker:CpuLimit must be between 0 (no limit) and 1024 CPUs, not {CpuLimit}.";
         if (PidsLimit < 0) yield return $"Hub:Docker:PidsLimit must be 0 or more, not {PidsLimit}.";
         if (!System.Net.IPAddress.TryParse(PublishAddress, out _)) yield return $"Hub:Docker:PublishAddress '{PublishAddress}' is not an IP address.";
         if (ArchiveFolder.Length > 0 && !Path.IsPathFullyQualified(ArchiveFolder)) yield return $"Hub:Docker:ArchiveFolder '{ArchiveFolder}' must be an absolute path.";

@@ -29,12 +29,20 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         _docker = options.Docker;
         _accounts = accounts;
         _engine = new DockerEngine(_docker.Socket);
+        MemoryLimitMiB = _docker.MemoryLimitMiB ?? options.MemoryLimitMiB;
+        CpuLimit = _docker.CpuLimit ?? options.CpuLimit;
+        ArchiveFolder = _docker.ArchiveFolder.Length > 0 ? _docker.ArchiveFolder : options.ArchivePath;
         HubId = _docker.HubId.Length > 0 ? _docker.HubId
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FullDataRoot)))[..12];
     }
 
     /// <summary>The `astrolabe.hub` label value of this hub's containers.</summary>
     public string HubId { get; }
+
+    /// <summary>The limits and archive in force: the `Hub:Docker` setting, or the hub-wide one when that is unset.</summary>
+    public long MemoryLimitMiB { get; }
+    public double CpuLimit { get; }
+    public string ArchiveFolder { get; }
 
     public DockerEngine Engine => _engine;
 
@@ -84,7 +92,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
                     var tail = await ReadLogsAsync(id, 20, CancellationToken.None);
                     throw new SpawnException($"The notebook server container exited at once (exit code {info?.ExitCode}). Its last lines:\n{tail}");
                 }
-                var state = new State(id, name, port, _docker.MemoryLimitMiB * 1024 * 1024);
+                var state = new State(id, name, port, MemoryLimitMiB * 1024 * 1024);
                 return new SpawnedServer(new Uri($"http://{UrlHost(_docker.PublishAddress)}:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
             }
             catch
@@ -121,7 +129,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         if (info is null) return "";
         var tail = await ReadLogsAsync(s.ContainerId, lines, ct);
         return info.OomKilled
-            ? $"The server was killed because it used more than its memory limit of {_docker.MemoryLimitMiB} MiB (setting Hub:Docker:MemoryLimitMiB).\n{tail}"
+            ? $"The server was killed because it used more than its memory limit of {MemoryLimitMiB} MiB (setting Hub:Docker:MemoryLimitMiB or Hub:MemoryLimitMiB).\n{tail}"
             : tail;
     }
 
@@ -173,9 +181,9 @@ public sealed class DockerSpawner : ISpawner, IDisposable
             ["LANG"] = "C.UTF-8",
         };
         var binds = new List<string> { $"{home}:{inside}:rw" };
-        if (_docker.ArchiveFolder.Length > 0) binds.Add($"{_docker.ArchiveFolder}:{_docker.ArchiveMountPath}:ro");
+        if (ArchiveFolder.Length > 0) binds.Add($"{ArchiveFolder}:{_docker.ArchiveMountPath}:ro");
         binds.AddRange(_docker.ExtraBinds);
-        var memory = _docker.MemoryLimitMiB > 0 ? _docker.MemoryLimitMiB * 1024 * 1024 : (long?)null;
+        var memory = MemoryLimitMiB > 0 ? MemoryLimitMiB * 1024 * 1024 : (long?)null;
         return new ContainerSpec
         {
             Image = _docker.Image,
@@ -189,7 +197,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
             {
                 Memory = memory,
                 MemorySwap = memory,
-                NanoCpus = _docker.CpuLimit > 0 ? (long)Math.Round(_docker.CpuLimit * 1e9) : null,
+                NanoCpus = CpuLimit > 0 ? (long)Math.Round(CpuLimit * 1e9) : null,
                 PidsLimit = _docker.PidsLimit > 0 ? _docker.PidsLimit : null,
                 Binds = binds,
                 PortBindings = new Dictionary<string, IReadOnlyList<PortBinding>>
