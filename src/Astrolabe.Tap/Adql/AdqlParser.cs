@@ -699,11 +699,26 @@ public sealed class AdqlParser
         return e;
     }
 
+    /// <summary>Most operands one chain of a binary operator may have (a + b + ...): the tree is as deep as
+    /// the chain, and translation walks it recursively.</summary>
+    public const int MaxTerms = 500;
+
+    private void CountTerm(ref int terms)
+    {
+        if (++terms > MaxTerms)
+        {
+            throw new AdqlException($"found '{Current.Text}' after {MaxTerms} terms, expected at most {MaxTerms} operands in one chain of operators; split the expression",
+                Current.Line, Current.Column);
+        }
+    }
+
     private Expression ParseBitOr()
     {
         var left = ParseBitXor();
+        int terms = 1;
         while (Current.IsSymbol("|"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), "|", left, ParseBitXor());
         }
@@ -713,8 +728,10 @@ public sealed class AdqlParser
     private Expression ParseBitXor()
     {
         var left = ParseBitAnd();
+        int terms = 1;
         while (Current.IsSymbol("^"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), "^", left, ParseBitAnd());
         }
@@ -724,8 +741,10 @@ public sealed class AdqlParser
     private Expression ParseBitAnd()
     {
         var left = ParseConcatenation();
+        int terms = 1;
         while (Current.IsSymbol("&"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), "&", left, ParseConcatenation());
         }
@@ -735,8 +754,10 @@ public sealed class AdqlParser
     private Expression ParseConcatenation()
     {
         var left = ParseAdditive();
+        int terms = 1;
         while (Current.IsSymbol("||"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), "||", left, ParseAdditive());
         }
@@ -746,8 +767,10 @@ public sealed class AdqlParser
     private Expression ParseAdditive()
     {
         var left = ParseTerm();
+        int terms = 1;
         while (Current.IsSymbol("+") || Current.IsSymbol("-"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), op.Text, left, ParseTerm());
         }
@@ -757,8 +780,10 @@ public sealed class AdqlParser
     private Expression ParseTerm()
     {
         var left = ParseFactor();
+        int terms = 1;
         while (Current.IsSymbol("*") || Current.IsSymbol("/"))
         {
+            CountTerm(ref terms);
             var op = Advance();
             left = new BinaryExpression(At(op), op.Text, left, ParseFactor());
         }

@@ -11,10 +11,11 @@ internal sealed partial class SqlWriter
     {
         switch (condition)
         {
-            case AndCondition a:
-                return $"({TranslateCondition(a.Left, scope)} AND {TranslateCondition(a.Right, scope)})";
-            case OrCondition o:
-                return $"({TranslateCondition(o.Left, scope)} OR {TranslateCondition(o.Right, scope)})";
+            // Long AND/OR chains are flattened, not recursed into: a query may list thousands of alternatives.
+            case AndCondition:
+                return "(" + string.Join(" AND ", Operands(condition).Select(c => TranslateCondition(c, scope))) + ")";
+            case OrCondition:
+                return "(" + string.Join(" OR ", Operands(condition).Select(c => TranslateCondition(c, scope))) + ")";
             case NotCondition n:
                 return $"(NOT {TranslateCondition(n.Operand, scope)})";
             case Comparison c:
@@ -82,6 +83,29 @@ internal sealed partial class SqlWriter
             default:
                 throw new InvalidOperationException("unknown condition " + condition.GetType().Name);
         }
+    }
+
+    /// <summary>The operands of a chain of the same connective (AND or OR), left to right, without recursion.</summary>
+    internal static List<Condition> Operands(Condition chain)
+    {
+        var operands = new List<Condition>();
+        var pending = new Stack<Condition>();
+        pending.Push(chain);
+        while (pending.Count > 0)
+        {
+            var c = pending.Pop();
+            if (c.GetType() == chain.GetType() && c is AndCondition or OrCondition)
+            {
+                var (left, right) = c is AndCondition a ? (a.Left, a.Right) : (((OrCondition)c).Left, ((OrCondition)c).Right);
+                pending.Push(right);
+                pending.Push(left);
+            }
+            else
+            {
+                operands.Add(c);
+            }
+        }
+        return operands;
     }
 
     private string TranslateComparison(Comparison c, Scope scope)

@@ -627,8 +627,12 @@ internal sealed partial class SqlWriter(ITableCatalog catalog, SqlDialect dialec
         {
             switch (condition)
             {
-                case AndCondition a: CheckCondition(a.Left); CheckCondition(a.Right); break;
-                case OrCondition o: CheckCondition(o.Left); CheckCondition(o.Right); break;
+                case AndCondition or OrCondition:
+                    foreach (var operand in Operands(condition))
+                    {
+                        CheckCondition(operand);
+                    }
+                    break;
                 case NotCondition n: CheckCondition(n.Operand); break;
                 case Comparison c: Check(c.Left, null); Check(c.Right, null); break;
                 case BetweenCondition b: Check(b.Value, null); Check(b.Low, null); Check(b.High, null); break;

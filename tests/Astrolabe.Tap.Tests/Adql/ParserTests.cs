@@ -77,6 +77,23 @@ public class ParserTests
     }
 
     [Fact]
+    public void Very_long_arithmetic_chain_is_refused_with_a_position()
+    {
+        var adql = "SELECT 1" + string.Concat(Enumerable.Repeat(" + 1", AdqlParser.MaxTerms)) + " FROM t";
+        var e = Fails(adql);
+        Assert.Contains($"at most {AdqlParser.MaxTerms} operands", e.Message);
+        Assert.Equal(9 + 4 * (AdqlParser.MaxTerms - 1) + 1, e.Column);
+    }
+
+    [Fact]
+    public void Thousands_of_or_terms_translate_without_exhausting_the_stack()
+    {
+        var adql = "SELECT id FROM demo.stars WHERE id = 0" + string.Concat(Enumerable.Range(1, 50_000).Select(i => $" OR id = {i}"));
+        var sql = AdqlTranslator.Translate(adql, TestCatalog.ForSqlite(), SqlDialect.Sqlite).Sql;
+        Assert.EndsWith("(\"t1\".\"id\" = 50000))", sql);
+    }
+
+    [Fact]
     public void Adjacent_string_literals_are_one_literal()
     {
         var select = (SelectQuery)AdqlParser.Parse("SELECT 'a''b'\n  'c' FROM t").Body;
