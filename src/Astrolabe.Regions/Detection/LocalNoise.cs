@@ -22,7 +22,7 @@ public static class LocalNoise
         var channelSigma = new double[cube.Channels];
         Parallel.For(0, cube.Channels, parallel, z =>
         {
-            channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 20_000);
+            channelSigma[z] = RobustNoise.Sigma(snr.AsSpan(z * planeSize, planeSize), maxSamples: 5_000);
         });
         double typical = MedianOfFinitePositive(channelSigma);
         if (double.IsNaN(typical))

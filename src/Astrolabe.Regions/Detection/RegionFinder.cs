@@ -113,7 +113,7 @@ public sealed class RegionFinder
     private void Clip(float[] smoothed, byte[] mask, ParallelOptions parallel)
     {
         // A fixed-stride sample of this size pins sigma to a fraction of a per cent; more only costs time.
-        const int maxSamples = 150_000;
+        const int maxSamples = 50_000;
         int stride = Math.Max(1, smoothed.Length / maxSamples);
         var sample = new float[smoothed.Length / stride + 1];
         int count = 0;
