@@ -201,7 +201,11 @@ public sealed class Card
         if (value.Length <= room)
         {
             var padded = value.Length < 8 ? value.PadRight(8) : value;
-            yield return AppendComment(prefix + "'" + padded + "'");
+            var line = prefix + "'" + padded + "'";
+            // Fixed format, as astropy writes it: a comment starts after column 30 (astropy's checksum
+            // verification re-creates the CHECKSUM card this way, so the bytes must match).
+            if (!IsHierarch && !string.IsNullOrEmpty(Comment)) line = line.PadRight(30);
+            yield return AppendComment(line);
             yield break;
         }
 

@@ -19,13 +19,32 @@ public sealed partial class FitsWriter : IDisposable
         _leaveOpen = leaveOpen;
     }
 
-    public static FitsWriter Create(string path)
+    /// <param name="checksums">Write CHECKSUM and DATASUM in every HDU (not for .gz: the header is rewritten in place).</param>
+    public static FitsWriter Create(string path, bool checksums = false)
     {
-        Stream stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            stream = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: false);
-        return new FitsWriter(stream);
+        var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        if (gzip && checksums) throw new NotSupportedException("Checksums cannot be written into a gzip-compressed file.");
+        Stream stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        if (gzip) stream = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: false);
+        return new FitsWriter(stream) { WriteChecksums = checksums };
     }
+
+    /// <summary>Write CHECKSUM and DATASUM (FITS 4.0 appendix J) in every HDU; needs a seekable stream.</summary>
+    public bool WriteChecksums
+    {
+        get => _checksums;
+        init
+        {
+            if (value && !_stream.CanSeek) throw new NotSupportedException("Checksums need a seekable stream.");
+            _checksums = value;
+        }
+    }
+
+    private readonly bool _checksums;
+    private Header? _hduHeader;
+    private long _hduHeaderPosition;
+    private ulong _dataSum;
+    private long _dataCount;
 
     /// <summary>Number of HDUs started so far.</summary>
     public int HduCount { get; private set; }
@@ -119,6 +138,15 @@ public sealed partial class FitsWriter : IDisposable
     internal void StartHdu(Header header, IDisposable writer)
     {
         if (_open is not null) throw new InvalidOperationException("The previous HDU has not been completed (dispose its writer first).");
+        if (_checksums)
+        {
+            header.Set("CHECKSUM", Checksum.Zero, "HDU checksum");
+            header.Set("DATASUM", "0", "data unit checksum");
+            _hduHeader = header;
+            _hduHeaderPosition = _stream.Position;
+            _dataSum = 0;
+            _dataCount = 0;
+        }
         var bytes = header.ToBytes();
         _stream.Write(bytes);
         _open = writer;
@@ -129,8 +157,30 @@ public sealed partial class FitsWriter : IDisposable
     {
         // dataBytes = 0 when the caller has already padded (ASCII tables pad with blanks).
         var pad = (int)((2880 - dataBytes % 2880) % 2880);
-        if (pad > 0) _stream.Write(new byte[pad]);
+        if (pad > 0) WriteData(new byte[pad]);
         _open = null;
+        if (_checksums && _hduHeader is { } header)
+        {
+            // Now the data sum is known: fill in DATASUM and CHECKSUM and rewrite the header in place.
+            var dataSum = (uint)Checksum.Fold(_dataSum);
+            header.Set("DATASUM", dataSum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var headerSum = Checksum.Sum(header.ToBytes());
+            header.Set("CHECKSUM", Checksum.Encode(~(uint)Checksum.Fold((ulong)headerSum + dataSum)));
+            var end = _stream.Position;
+            _stream.Position = _hduHeaderPosition;
+            _stream.Write(header.ToBytes());
+            _stream.Position = end;
+            _hduHeader = null;
+        }
+    }
+
+    /// <summary>Writes data-unit bytes (keeping the running data checksum when checksums are on).</summary>
+    internal void WriteData(ReadOnlySpan<byte> bytes)
+    {
+        _stream.Write(bytes);
+        if (!_checksums) return;
+        _dataSum = Checksum.Fold(_dataSum + Checksum.Sum(bytes, _dataCount));
+        _dataCount += bytes.Length;
     }
 
     public void Dispose()

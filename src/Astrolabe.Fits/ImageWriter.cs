@@ -69,7 +69,7 @@ public sealed class ImageWriter : IDisposable
                 var raw = buffer.AsSpan(0, n * bpp);
                 PixelCodec.Encode(values.Slice(done, n), _bitpix, _scale, _zero, _blank, raw, PixelsWritten + done);
                 PixelCodec.ToMachineOrder(raw, _bitpix); // the swap is its own inverse: machine order → big-endian
-                _owner.Stream.Write(raw);
+                _owner.WriteData(raw);
             }
             PixelsWritten += values.Length;
         }
@@ -95,7 +95,7 @@ public sealed class ImageWriter : IDisposable
                 var chunk = buffer.AsSpan(0, n);
                 if (BitConverter.IsLittleEndian) System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(source.Slice(done, n), chunk);
                 else source.Slice(done, n).CopyTo(chunk);
-                _owner.Stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunk));
+                _owner.WriteData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunk));
             }
             PixelsWritten += values.Length;
         }
@@ -118,7 +118,7 @@ public sealed class ImageWriter : IDisposable
             var v = stored[i];
             for (var b = 0; b < bpp; b++) raw[i * bpp + b] = (byte)(v >> (8 * (bpp - 1 - b)));
         }
-        _owner.Stream.Write(raw);
+        _owner.WriteData(raw);
         PixelsWritten += stored.Length;
     }
 
@@ -143,7 +143,7 @@ public sealed class ImageWriter : IDisposable
         {
             var zeros = new byte[Math.Min((PixelCount - PixelsWritten) * bpp, 1 << 20)];
             for (var left = (PixelCount - PixelsWritten) * bpp; left > 0; left -= zeros.Length)
-                _owner.Stream.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+                _owner.WriteData(zeros.AsSpan(0, (int)Math.Min(left, zeros.Length)));
         }
         _owner.EndHdu(PixelCount * bpp);
     }

@@ -119,10 +119,10 @@ public sealed partial class FitsWriter
                     offset += width;
                 }
             }
-            Stream.Write(buffer, 0, n * rowLength);
+            WriteData(buffer.AsSpan(0, n * rowLength));
         }
         heap.Position = 0;
-        heap.CopyTo(Stream);
+        WriteData(heap.GetBuffer().AsSpan(0, (int)heap.Length));
         EndHdu((long)rowLength * rows + heap.Length);
     }
 
@@ -280,12 +280,12 @@ public sealed partial class FitsWriter
                 if (c > 0) sb.Append(' ');
                 sb.Append(formatted[c].Fields[r]);
             }
-            Stream.Write(Encoding.ASCII.GetBytes(sb.ToString()));
+            WriteData(Encoding.ASCII.GetBytes(sb.ToString()));
         }
         // ASCII table data is padded with blanks, not zeros.
         var size = (long)rowLength * rows;
         var pad = (int)((2880 - size % 2880) % 2880);
-        if (pad > 0) Stream.Write(Encoding.ASCII.GetBytes(new string(' ', pad)));
+        if (pad > 0) WriteData(Encoding.ASCII.GetBytes(new string(' ', pad)));
         EndHdu(0);
     }
 

@@ -127,6 +127,32 @@ public sealed class WriterTests : IDisposable
     }
 
     [Fact]
+    public void Checksums_we_write_verify_in_astropy_and_here()
+    {
+        var path = Path.Combine(_dir, "checksums.fits");
+        using (var writer = FitsWriter.Create(path, checksums: true))
+        {
+            var cards = new Header();
+            cards.Set("OBJECT", "checksummed");
+            writer.WriteImage(Values(7 * 5, 1000, 3).Select(v => (float)v).ToArray(), [7, 5], cards);
+            writer.WriteBinaryTable([new("x", new[] { 1.5, 2.5, 3.5 }), new("name", new[] { "a", "bcd", "ef" }),
+                new("v", new Array[] { new short[] { 1 }, new short[] { 2, 3 }, new short[0] })]);
+            writer.WriteAsciiTable([new("id", new long[] { 7, 8 }), new("label", new[] { "x", "yz" })]);
+        }
+        var astropy = Python.RunJson("verify_checksums.py", path);
+        foreach (var hdu in astropy.GetProperty("hdus").EnumerateArray())
+        {
+            Assert.Equal(1, hdu[0].GetInt32());
+            Assert.Equal(1, hdu[1].GetInt32());
+        }
+        Assert.Empty(astropy.GetProperty("warnings").EnumerateArray());
+        using var fits = FitsFile.Open(path);
+        Assert.Equal(3, fits.Hdus.Count);
+        Assert.All(fits.Hdus, hdu => Assert.True(hdu.VerifyChecksum()));
+        Assert.Throws<NotSupportedException>(() => FitsWriter.Create(Path.Combine(_dir, "x.fits.gz"), checksums: true));
+    }
+
+    [Fact]
     public void Image_extensions_follow_the_primary()
     {
         var path = Path.Combine(_dir, "mef.fits");
