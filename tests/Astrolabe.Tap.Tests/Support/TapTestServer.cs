@@ -65,7 +65,19 @@ internal sealed class TapTestServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTap();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (owns)
+            {
+                Directory.Delete(dataRoot, recursive: true);
+            }
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TapTestServer(app, dataRoot, owns, address.TrimEnd('/') + "/tap");
     }
