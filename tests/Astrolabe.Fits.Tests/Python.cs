@@ -49,28 +49,20 @@ internal static class TestData
 
     public static string AlmaCube => Path.Combine(RepositoryRoot, "..", "shared", "data", "orion-methanol-alma-sv.fits");
 
-    // Every file a test run makes lives under one directory; test classes delete their own directories.
-    private static readonly string RunRoot = CreateRunRoot();
-
-    private static string CreateRunRoot()
-    {
-        var root = Path.Combine(Path.GetTempPath(), "astrolabe-fits-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        return root;
-    }
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "astrolabe-fits-tests");
 
     public static void DeleteDirectory(string path)
     {
         try { Directory.Delete(path, recursive: true); }
         catch (IOException) { }
-        try { Directory.Delete(RunRoot); } // the run root, once empty
+        try { Directory.Delete(Root); } // once empty
         catch (IOException) { }
     }
 
     /// <summary>A fresh directory for files made by one test or test class (deleted by its Dispose).</summary>
     public static string NewTempDirectory()
     {
-        var path = Path.Combine(RunRoot, Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(Root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }
