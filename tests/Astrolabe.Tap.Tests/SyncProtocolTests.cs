@@ -140,6 +140,28 @@ public sealed class SyncProtocolTests(SqliteServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Single_table_and_examples_resources_describe_the_published_tables()
+    {
+        using var client = Server.Client();
+        var table = await client.GetStringAsync($"{Server.BaseUrl}/tables/demo.objects");
+        Assert.Contains("<name>mag_r</name>", table);
+        Assert.Contains("<flag>indexed</flag>", table);
+        using var missing = await client.GetAsync($"{Server.BaseUrl}/tables/demo.nothing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("demo.nothing", await missing.Content.ReadAsStringAsync());
+
+        var examples = System.Xml.Linq.XDocument.Parse(await client.GetStringAsync($"{Server.BaseUrl}/examples"));
+        var queries = examples.Descendants().Where(e => (string?)e.Attribute("property") == "query").Select(e => e.Value).ToList();
+        Assert.Contains(queries, q => q.Contains("CONTAINS(POINT('ICRS', ra, dec)", StringComparison.Ordinal));
+        // Every example runs as it is written.
+        foreach (var query in queries)
+        {
+            var (status, body, _) = await Server.SyncAsync(query);
+            Assert.True(status == 200 && VoTable.Status(body) == "OK", $"{query}\n{body}");
+        }
+    }
+
+    [Fact]
     public async Task Capabilities_and_availability_are_public_even_when_queries_need_a_user()
     {
         await using var server = await TapTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Tap:AllowAnonymous"] = "false" }, demo: false);
