@@ -10,9 +10,33 @@ internal static class TestData
     /// <summary>The real ALMA Science Verification cube (Orion KL, methanol), read from ../shared/data.</summary>
     public static string AlmaCube => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "orion-methanol-alma-sv.fits"));
 
+    private static readonly string TempParent = Path.Combine(Path.GetTempPath(), "astrolabe-regions-tests");
+    private static readonly string TempRoot = Path.Combine(TempParent, Guid.NewGuid().ToString("N"));
+
+    static TestData()
+    {
+        // The test host is not always allowed to run exit handlers, so each run removes what earlier runs left
+        // (older than an hour, so a run in parallel keeps its files).
+        if (!Directory.Exists(TempParent)) return;
+        foreach (var old in new DirectoryInfo(TempParent).EnumerateDirectories())
+        {
+            if (old.LastWriteTimeUtc > DateTime.UtcNow.AddHours(-1)) continue;
+            try
+            {
+                old.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     public static string NewTempDirectory()
     {
-        string path = Path.Combine(Path.GetTempPath(), "astrolabe-regions-tests", Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(TempRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }
