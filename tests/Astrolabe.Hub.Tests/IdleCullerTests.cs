@@ -45,8 +45,8 @@ public sealed class IdleCullerTests
         Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("cull-ida", ""))!.State);
         Assert.Equal(State.ServerState.Running, (await hub.Accounts.Store.FindServerAsync("cull-bo", ""))!.State);
         Assert.Equal(HttpStatusCode.OK, (await busy.Http.GetAsync("/user/cull-bo/api/status")).StatusCode);
-        // The check itself did not count as the user's activity on the server.
+        // The computation's kernel is still there, untouched.
         var kernels = await busy.Http.GetFromJsonAsync<JsonArray>("/user/cull-bo/api/kernels");
-        Assert.Equal("busy", kernels![0]!["execution_state"]!.GetValue<string>());
+        Assert.Equal(kernel["id"]!.GetValue<string>(), Assert.Single(kernels!)!["id"]!.GetValue<string>());
     }
 }
