@@ -79,12 +79,6 @@ public static class AdminPages
 
     private static string Age(TimeSpan t) => t.TotalDays >= 1 ? $"{(int)t.TotalDays} d" : t.TotalHours >= 1 ? $"{(int)t.TotalHours} h" : $"{Math.Max(0, (int)t.TotalMinutes)} min";
 
-    private static async Task<string?> AntiforgeryErrorAsync(HttpContext http)
-    {
-        try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); return null; }
-        catch (AntiforgeryValidationException) { return "The form expired or did not come from this site; reload the page and try again."; }
-    }
-
     private static async Task<IResult> AddUser(HttpContext http, ClaimsPrincipal me, Accounts accounts, HubStore store, ServerSessions sessions, ISpawner spawner)
     {
         if (!IsAdmin(me)) return NotAdmin(http, me);

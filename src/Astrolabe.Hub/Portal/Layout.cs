@@ -17,6 +17,13 @@ public static class Layout
         return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">";
     }
 
+    /// <summary>Null when the posted form carries a valid antiforgery token, otherwise the message to show.</summary>
+    public static async Task<string?> AntiforgeryErrorAsync(HttpContext http)
+    {
+        try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); return null; }
+        catch (AntiforgeryValidationException) { return "The form expired or did not come from this site; reload the page and try again."; }
+    }
+
     public static IResult Page(HttpContext http, string title, string? user, string body, int status = 200) => Results.Content($$"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

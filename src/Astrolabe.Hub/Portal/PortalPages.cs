@@ -47,12 +47,6 @@ public static class PortalPages
     private static string SafeNext(string? next) =>
         next is { Length: > 0 and < 2000 } && next[0] == '/' && !next.StartsWith("//", StringComparison.Ordinal) && !next.Contains('\\') ? next : "/hub/home";
 
-    private static async Task<string?> AntiforgeryErrorAsync(HttpContext http)
-    {
-        try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); return null; }
-        catch (AntiforgeryValidationException) { return "The form expired or did not come from this site; reload the page and try again."; }
-    }
-
     private static IResult LoginPage(HttpContext http, string? next, string? error = null, int status = 200) =>
         Page(http, "Log in", null, $"""
             <h1>Log in</h1>
