@@ -42,6 +42,7 @@ public static class HubEndpoints
         else services.AddSingleton<ISpawner>(sp => sp.GetRequiredService<LocalProcessSpawner>());
         services.AddSingleton<ServerSessions>();
         services.AddSingleton<UserProxy>();
+        services.AddSingleton<TemporaryAccounts>();
         services.AddHostedService<HubLifetime>();
         services.AddSingleton<IdleCuller>();
         services.AddHostedService(sp => sp.GetRequiredService<IdleCuller>());

@@ -9,7 +9,7 @@ namespace Astrolabe.Hub;
 
 /// <summary>Start-up and background work: schema, first administrator, re-adopting live servers, flushing activity, expiring secrets.</summary>
 public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerSessions sessions, HubStore store, HubOptions options,
-    IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
+    TemporaryAccounts temporary, IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
@@ -45,7 +45,8 @@ public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerS
             {
                 await sessions.FlushActivityAsync(ct);
                 await sessions.WatchAsync(ct);
-                if (++tick % 60 == 0) await store.RemoveExpiredAsync(ct);
+                if (++tick % 12 == 0) await temporary.ExpireAsync(ct);
+                if (tick % 60 == 0) await store.RemoveExpiredAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Background hub work failed"); }
         }

@@ -131,6 +131,26 @@ public sealed class HubStoreTests
         finally { await drop(); }
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Expired_accounts_are_listed_until_disabled(string backend)
+    {
+        var (store, drop) = await OpenAsync(backend);
+        try
+        {
+            await store.AddUserAsync("tut1", false, null);
+            await store.AddUserAsync("tut2", false, null);
+            await store.AddUserAsync("staff", false, null);
+            await store.SetExpiryAsync("tut1", DateTimeOffset.UtcNow.AddSeconds(-1));
+            await store.SetExpiryAsync("tut2", DateTimeOffset.UtcNow.AddDays(1));
+            Assert.Equal(new[] { "tut1" }, await store.ListExpiredAsync());
+            Assert.Equal(new[] { "tut1", "tut2" }, (await store.ListTemporaryAsync("tut")).Select(t => t.Name));
+            await store.SetDisabledAsync("tut1", true);
+            Assert.Empty(await store.ListExpiredAsync());
+            Assert.True((await store.ListTemporaryAsync("tut")).Single(t => t.Name == "tut1").Disabled);
+        }
+        finally { await drop(); }
+    }
+
     [Fact]
     public async Task The_hub_runs_on_postgresql_selected_by_its_connection_string()
     {

@@ -24,6 +24,8 @@ public static class AdminPages
         app.MapGet("/hub/admin", Page).RequireAuthorization();
         app.MapPost("/hub/admin/users", AddUser).RequireAuthorization();
         app.MapPost("/hub/admin/users/{name}/{action}", Act).RequireAuthorization();
+        app.MapPost("/hub/admin/temporary", CreateTemporary).RequireAuthorization();
+        app.MapGet("/hub/admin/temporary.csv", ExportTemporary).RequireAuthorization();
     }
 
     private static bool IsAdmin(ClaimsPrincipal me) => me.HasClaim(Scopes.AdminClaim, "true");
@@ -74,7 +76,47 @@ public static class AdminPages
             <form method="post" action="/hub/admin/users">{Antiforgery(http)}
               <input type="text" name="name" required maxlength="24" placeholder="user name"> <label><input type="checkbox" name="admin" value="true"> administrator</label>
               <button type="submit">Add</button></form>
+            <h2>Temporary accounts (classes, tutorials)</h2>
+            <p class="muted">Made in a batch; at expiry they are disabled, their servers stopped and their homes wiped. The download holds the
+            passwords — the only copy.</p>
+            <form method="post" action="/hub/admin/temporary">{Antiforgery(http)}
+              <input type="text" name="prefix" required maxlength="16" placeholder="prefix, e.g. class"> ×
+              <input type="number" name="count" min="1" max="{TemporaryAccounts.MaxBatch}" value="20" style="width:6rem">
+              until <input type="date" name="expires" required> <button type="submit">Create and download</button></form>
+            <form method="get" action="/hub/admin/temporary.csv"><input type="text" name="prefix" required maxlength="16" placeholder="prefix">
+              <button class="secondary" type="submit">Export the list</button></form>
             """, status);
+    }
+
+    private static async Task<IResult> CreateTemporary(HttpContext http, ClaimsPrincipal me, TemporaryAccounts temporary, HubStore store,
+        ServerSessions sessions, ISpawner spawner)
+    {
+        if (!IsAdmin(me)) return NotAdmin(http, me);
+        if (await AntiforgeryErrorAsync(http) is { } bad) return await Page(http, me, store, sessions, spawner, null, null, null, 1, E(bad), 400);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var prefix = form["prefix"].ToString().Trim();
+        if (!int.TryParse(form["count"], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            return await Page(http, me, store, sessions, spawner, null, null, null, 1, $"Count must be a whole number, not '{E(form["count"])}'.", 400);
+        if (!DateTimeOffset.TryParseExact(form["expires"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day))
+            return await Page(http, me, store, sessions, spawner, null, null, null, 1, $"The expiry must be a date like 2026-12-31, not '{E(form["expires"])}'.", 400);
+        try
+        {
+            // Accounts last through the whole expiry day (UTC).
+            var csv = await temporary.CreateAsync(prefix, count, day.AddDays(1), http.RequestAborted);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", $"{prefix}-accounts.csv");
+        }
+        catch (ArgumentException e) { return await Page(http, me, store, sessions, spawner, null, null, null, 1, E(e.Message), 400); }
+    }
+
+    private static async Task<IResult> ExportTemporary(HttpContext http, ClaimsPrincipal me, HubStore store, string? prefix)
+    {
+        if (!IsAdmin(me)) return NotAdmin(http, me);
+        var rows = await store.ListTemporaryAsync(prefix ?? "", http.RequestAborted);
+        var csv = new System.Text.StringBuilder("name,expires,state\n");
+        foreach (var (name, expires, disabled) in rows)
+            csv.Append(name).Append(',').Append(ApiModels.Time(expires)).Append(',').Append(disabled ? "disabled" : "active").Append('\n');
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"{prefix}-accounts.csv");
     }
 
     private static string Age(TimeSpan t) => t.TotalDays >= 1 ? $"{(int)t.TotalDays} d" : t.TotalHours >= 1 ? $"{(int)t.TotalHours} h" : $"{Math.Max(0, (int)t.TotalMinutes)} min";

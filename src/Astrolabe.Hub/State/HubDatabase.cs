@@ -104,6 +104,20 @@ public sealed class HubDatabase
                 expires BIGINT NOT NULL
             );
             """);
+        // Columns added after the first release of a table.
+        await AddColumnAsync(db, "users", "expires", "BIGINT", ct);
         await tx.CommitAsync(ct);
+    }
+
+    private async Task AddColumnAsync(DbConnection db, string table, string column, string type, CancellationToken ct)
+    {
+        if (IsPostgres)
+        {
+            await db.ExecuteAsync(new CommandDefinition($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", cancellationToken: ct));
+            return;
+        }
+        var columns = await db.QueryAsync<string>(new CommandDefinition($"SELECT name FROM pragma_table_info('{table}')", cancellationToken: ct));
+        if (!columns.Contains(column))
+            await db.ExecuteAsync(new CommandDefinition($"ALTER TABLE {table} ADD COLUMN {column} {type}", cancellationToken: ct));
     }
 }

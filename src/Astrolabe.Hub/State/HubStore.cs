@@ -122,6 +122,32 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         return (rows.Select(r => r.ToRecord()).ToList(), total);
     }
 
+    /// <summary>Sets (or clears) the date an account expires.</summary>
+    public async Task SetExpiryAsync(string name, DateTimeOffset? expires, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        await db.ExecuteAsync(new CommandDefinition("UPDATE users SET expires = @e WHERE name = @name",
+            new { name, e = expires?.ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
+
+    /// <summary>Enabled accounts whose expiry has passed.</summary>
+    public async Task<IReadOnlyList<string>> ListExpiredAsync(CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        return (await db.QueryAsync<string>(new CommandDefinition(
+            "SELECT name FROM users WHERE expires IS NOT NULL AND expires <= @now AND disabled = 0 ORDER BY name", new { now = Now }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Accounts with an expiry whose names start with `prefix`, with their expiry and state, for export.</summary>
+    public async Task<IReadOnlyList<(string Name, DateTimeOffset Expires, bool Disabled)>> ListTemporaryAsync(string prefix, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        var rows = await db.QueryAsync<(string, long, long)>(new CommandDefinition(
+            "SELECT name, expires, disabled FROM users WHERE expires IS NOT NULL AND name LIKE @pattern ESCAPE '!' ORDER BY name",
+            new { pattern = prefix.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%" }, cancellationToken: ct));
+        return rows.Select(r => (r.Item1, Time(r.Item2), r.Item3 != 0)).ToList();
+    }
+
     public async Task<bool> SetDisabledAsync(string name, bool disabled, CancellationToken ct = default)
     {
         await using var db = await database.OpenAsync(ct);
