@@ -40,6 +40,9 @@ public sealed class HubOptions
     /// <summary>CPU limit per server in cores (cgroups); 0 = none.</summary>
     public double CpuLimit { get; set; } = 0;
 
+    /// <summary>How many named servers (`/user/alice/<name>/`) a user may run besides the default one; 0 turns them off.</summary>
+    public int MaxNamedServers { get; set; } = 3;
+
     /// <summary>How long a server may take from start to answering HTTP.</summary>
     public double SpawnTimeoutSeconds { get; set; } = 60;
 
@@ -113,6 +116,7 @@ public sealed class HubOptions
         if (ArchivePath.Length > 0 && !Directory.Exists(ArchivePath)) errors.Add($"Hub:ArchivePath '{ArchivePath}' is not a directory.");
         if (MemoryLimitMiB < 0 || (MemoryLimitMiB is > 0 and < 64)) errors.Add($"Hub:MemoryLimitMiB must be 0 (no limit) or at least 64, not {MemoryLimitMiB}.");
         if (CpuLimit < 0) errors.Add($"Hub:CpuLimit must be 0 (no limit) or a positive number of cores, not {CpuLimit}.");
+        if (MaxNamedServers is < 0 or > 100) errors.Add($"Hub:MaxNamedServers must be between 0 and 100, not {MaxNamedServers}.");
         if (SessionHours is <= 0 or > 24 * 90) errors.Add($"Hub:SessionHours must be in (0, 2160], not {SessionHours}.");
         if (SecureCookies is not ("Auto" or "Always" or "Never")) errors.Add($"Hub:SecureCookies must be Auto, Always or Never, not '{SecureCookies}'.");
         if (LoginFailuresBeforeLockout < 1) errors.Add("Hub:LoginFailuresBeforeLockout must be at least 1.");

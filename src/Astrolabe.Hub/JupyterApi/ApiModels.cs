@@ -19,7 +19,7 @@ public static class ApiModels
         ["stopped"] = s.State == ServerState.Stopped,
         ["pending"] = s.State switch { ServerState.Starting => "spawn", ServerState.Stopping => "stop", _ => null },
         ["url"] = ServerSessions.Prefix(s.UserName, s.Name),
-        ["progress_url"] = $"/hub/api/users/{s.UserName}/server/progress",
+        ["progress_url"] = ServerSessions.ProgressUrl(s.UserName, s.Name),
         ["started"] = Time(s.Started),
         ["last_activity"] = Time(s.LastActivity),
         ["state"] = new Dictionary<string, object?>(),

@@ -29,9 +29,15 @@ public static class HubApi
         api.MapPost("/users/{name}", CreateUser).RequireAuthorization();
         api.MapDelete("/users/{name}", DeleteUser).RequireAuthorization();
         api.MapPost("/users/{name}/activity", Activity).RequireAuthorization();
-        api.MapPost("/users/{name}/server", StartServer).RequireAuthorization();
-        api.MapDelete("/users/{name}/server", StopServer).RequireAuthorization();
-        api.MapGet("/users/{name}/server/progress", ProgressStream).RequireAuthorization();
+        api.MapPost("/users/{name}/server", (string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct) =>
+            StartServer(name, "", me, store, sessions, ct)).RequireAuthorization();
+        api.MapDelete("/users/{name}/server", (string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct) =>
+            StopServer(name, "", me, store, sessions, ct)).RequireAuthorization();
+        api.MapGet("/users/{name}/server/progress", (string name, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions) =>
+            ProgressStream(name, "", http, me, store, sessions)).RequireAuthorization();
+        api.MapPost("/users/{name}/servers/{server}", StartServer).RequireAuthorization();
+        api.MapDelete("/users/{name}/servers/{server}", StopServer).RequireAuthorization();
+        api.MapGet("/users/{name}/servers/{server}/progress", ProgressStream).RequireAuthorization();
         api.MapGet("/users/{name}/tokens", ListTokens).RequireAuthorization();
         api.MapPost("/users/{name}/tokens", CreateToken).RequireAuthorization();
         api.MapGet("/users/{name}/tokens/{id}", GetToken).RequireAuthorization();
@@ -143,42 +149,42 @@ public static class HubApi
         return t > DateTimeOffset.UtcNow ? DateTimeOffset.UtcNow : t;
     }
 
-    private static async Task<IResult> StartServer(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    private static async Task<IResult> StartServer(string name, string server, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
     {
-        if (!Scopes.Allows(me, Scopes.Servers, name)) return Forbidden($"start the server of '{name}'");
+        if (!Scopes.Allows(me, Scopes.Servers, name, server)) return Forbidden($"start the server of '{name}'");
         var user = await store.FindUserAsync(name, ct);
         if (user is null) return NoUser(name);
         if (user.Disabled) return HubErrors.Result(403, $"User '{name}' is disabled.");
-        if (!await sessions.StartAsync(user, "", ct))
+        if (!await sessions.StartAsync(user, server, ct))
         {
-            var existing = await store.FindServerAsync(name, "", ct);
+            var existing = await store.FindServerAsync(name, server, ct);
             return existing?.State == ServerState.Running ? HubErrors.Result(400, $"{name}'s server is already running.")
                 : Results.Json(ApiModels.Server(existing!), statusCode: 202);
         }
         // Wait briefly so a fast start answers 201 like JupyterHub; otherwise 202 and the progress stream.
-        var progress = sessions.Progress(name, "");
+        var progress = sessions.Progress(name, server);
         for (var i = 0; i < 20 && progress is { Finished: false }; i++) await Task.Delay(50, ct);
-        var record = await store.FindServerAsync(name, "", ct);
+        var record = await store.FindServerAsync(name, server, ct);
         if (progress?.Last is { Failed: true } failed) return HubErrors.Result(500, failed.Message);
         return Results.Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);
     }
 
-    private static async Task<IResult> StopServer(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    private static async Task<IResult> StopServer(string name, string server, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
     {
-        if (!Scopes.Allows(me, Scopes.DeleteServers, name)) return Forbidden($"stop the server of '{name}'");
+        if (!Scopes.Allows(me, Scopes.DeleteServers, name, server)) return Forbidden($"stop the server of '{name}'");
         if (await store.FindUserAsync(name, ct) is null) return NoUser(name);
-        var record = await store.FindServerAsync(name, "", ct);
+        var record = await store.FindServerAsync(name, server, ct);
         if (record is null or { State: ServerState.Stopped }) return Results.NoContent();
         if (record.State == ServerState.Stopping) return Results.Accepted();
-        var stop = sessions.StopAsync(name, "", CancellationToken.None);
+        var stop = sessions.StopAsync(name, server, CancellationToken.None);
         var finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(5), ct)) == stop;
         return finished ? Results.NoContent() : Results.Accepted();
     }
 
-    private static async Task ProgressStream(string name, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions)
+    private static async Task ProgressStream(string name, string server, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions)
     {
         var ct = http.RequestAborted;
-        if (!Scopes.Allows(me, Scopes.ReadServers, name)) { await HubErrors.WriteAsync(http, 403, $"Not allowed to read the server of '{name}'."); return; }
+        if (!Scopes.Allows(me, Scopes.ReadServers, name, server)) { await HubErrors.WriteAsync(http, 403, $"Not allowed to read the server of '{name}'."); return; }
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -192,12 +198,12 @@ public static class HubApi
             await http.Response.WriteAsync($"data: {json}\n\n", ct);
             await http.Response.Body.FlushAsync(ct);
         }
-        var progress = sessions.Progress(name, "");
+        var progress = sessions.Progress(name, server);
         if (progress is null)
         {
-            var record = await store.FindServerAsync(name, "", ct);
+            var record = await store.FindServerAsync(name, server, ct);
             await Send(record?.State == ServerState.Running
-                ? new ProgressEvent(100, "Server ready", Ready: true, Url: ServerSessions.Prefix(name, ""))
+                ? new ProgressEvent(100, "Server ready", Ready: true, Url: ServerSessions.Prefix(name, server))
                 : new ProgressEvent(100, "The server is not running.", Failed: true));
             return;
         }

@@ -25,12 +25,9 @@ public static class OAuthEndpoints
     /// <summary>The owner of the server a client id names, if such a server is starting or running.</summary>
     private static async Task<(string Owner, string Server)?> ClientAsync(string? clientId, HubStore store, CancellationToken ct)
     {
-        const string prefix = "jupyterhub-user-";
-        if (clientId is null || !clientId.StartsWith(prefix, StringComparison.Ordinal)) return null;
-        var owner = clientId[prefix.Length..];
-        if (!UserName.IsValid(owner, out _)) return null;
-        var server = await store.FindServerAsync(owner, "", ct);
-        return server is { State: ServerState.Running or ServerState.Starting } ? (owner, "") : null;
+        if (!ServerSessions.TryParseClientId(clientId, out var owner, out var name)) return null;
+        var server = await store.FindServerAsync(owner, name, ct);
+        return server is { State: ServerState.Running or ServerState.Starting } ? (owner, name) : null;
     }
 
     private static bool RedirectMatches(string redirectUri, string owner, string server, HttpRequest request)

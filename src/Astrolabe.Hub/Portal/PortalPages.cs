@@ -92,7 +92,7 @@ public static class PortalPages
         return Results.Redirect("/hub/login");
     }
 
-    private static async Task<IResult> Home(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, string? error)
+    private static async Task<IResult> Home(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, HubOptions options, string? error)
     {
         var name = me.Identity!.Name!;
         var server = await store.FindServerAsync(name, "", http.RequestAborted);
@@ -132,6 +132,17 @@ public static class PortalPages
                 """,
         };
         var admin = me.HasClaim(Scopes.AdminClaim, "true") ? " <span class=\"muted\">(administrator)</span>" : "";
+        var named = (await store.ListServersAsync([name], http.RequestAborted)).Where(s => s.Name.Length > 0 && s.State != ServerState.Stopped).ToList();
+        var namedRows = string.Concat(named.Select(s => $"""
+            <tr data-server="{E(s.Name)}"><td><a href="{E(ServerSessions.Prefix(name, s.Name))}">{E(s.Name)}</a></td><td>{s.State}</td>
+            <td><form method="post" action="/hub/stop" style="margin:0">{Antiforgery(http)}<input type="hidden" name="server" value="{E(s.Name)}"><button class="secondary" type="submit">Stop</button></form></td></tr>
+            """));
+        body += options.MaxNamedServers == 0 ? "" : $"""
+            <h2>Named servers</h2>
+            {(named.Count == 0 ? "<p class=\"muted\">None running. A named server is a second server of yours, e.g. for a long job.</p>" : $"<table id=\"named\">{namedRows}</table>")}
+            <form method="post" action="/hub/spawn">{Antiforgery(http)}<input type="text" name="server" required maxlength="32" placeholder="name, e.g. analysis">
+              <button type="submit" id="start-named">Start a named server</button> <span class="muted">(up to {options.MaxNamedServers})</span></form>
+            """;
         return Page(http, "Home", name, $"""
             <h1>Welcome, {E(name)}{admin}</h1>
             {(failure is null ? "" : $"<pre class=\"error\" role=\"alert\" id=\"error\">{E(failure)}</pre>")}
@@ -146,15 +157,18 @@ public static class PortalPages
         if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
         var user = await store.FindUserAsync(me.Identity!.Name!, http.RequestAborted);
         if (user is null || user.Disabled) return Results.Redirect("/hub/login");
-        sessions.ClearNotice(user.Name, "");
-        await sessions.StartAsync(user, "", http.RequestAborted);
-        return Results.Redirect("/hub/home");
+        var server = (await http.Request.ReadFormAsync(http.RequestAborted))["server"].ToString().Trim();
+        sessions.ClearNotice(user.Name, server);
+        try { await sessions.StartAsync(user, server, http.RequestAborted); }
+        catch (ArgumentException e) { return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(e.Message)); }
+        return Results.Redirect(server.Length == 0 ? "/hub/home" : "/hub/home?started=" + Uri.EscapeDataString(server));
     }
 
     private static async Task<IResult> Stop(HttpContext http, ClaimsPrincipal me, ServerSessions sessions)
     {
         if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
-        await sessions.StopAsync(me.Identity!.Name!, "", http.RequestAborted);
+        var server = (await http.Request.ReadFormAsync(http.RequestAborted))["server"].ToString().Trim();
+        await sessions.StopAsync(me.Identity!.Name!, server, http.RequestAborted);
         return Results.Redirect("/hub/home");
     }
 

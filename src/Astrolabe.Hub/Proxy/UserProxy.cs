@@ -32,7 +32,11 @@ public sealed class UserProxy(ServerSessions sessions)
         var segments = context.Request.Path.Value!.Split('/', 4); // "", "user", name, rest
         var user = segments.Length > 2 ? segments[2] : "";
         if (!UserName.IsValid(user, out _)) { await HubErrors.WriteAsync(context, 404, "No such user server."); return; }
-        const string server = "";
+        // `/user/alice/<server>/...` goes to a named server when alice runs one by that name; anything else to her default server.
+        var server = "";
+        if (segments.Length > 3 && segments[3].Split('/')[0] is { Length: > 0 } first && ServerName.IsValid(first, out _)
+            && await sessions.RouteAsync(user, first, context.RequestAborted) is not null)
+            server = first;
 
         var auth = await context.AuthenticateAsync(HubAuthentication.SchemeName);
         if (!auth.Succeeded)

@@ -16,7 +16,22 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
     private readonly ConcurrentDictionary<(string User, string Server), DateTimeOffset> _activity = new();
     private static readonly HttpClient Probe = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
 
-    public static string ClientId(string user, string server) => server.Length == 0 ? $"jupyterhub-user-{user}" : $"jupyterhub-user-{user}-{server}";
+    // '.' cannot occur in user names, so a named server's client id is never mistaken for another user's.
+    public static string ClientId(string user, string server) => server.Length == 0 ? $"jupyterhub-user-{user}" : $"jupyterhub-user-{user}.{server}";
+
+    public static bool TryParseClientId(string? clientId, out string user, out string server)
+    {
+        const string prefix = "jupyterhub-user-";
+        user = server = "";
+        if (clientId is null || !clientId.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var rest = clientId[prefix.Length..];
+        var dot = rest.IndexOf('.');
+        (user, server) = dot < 0 ? (rest, "") : (rest[..dot], rest[(dot + 1)..]);
+        return UserName.IsValid(user, out _) && (server.Length == 0 || ServerName.IsValid(server, out _));
+    }
+
+    public static string ProgressUrl(string user, string server) =>
+        server.Length == 0 ? $"/hub/api/users/{user}/server/progress" : $"/hub/api/users/{user}/servers/{server}/progress";
     public static string Prefix(string user, string server) => server.Length == 0 ? $"/user/{user}/" : $"/user/{user}/{server}/";
 
     public SpawnProgress? Progress(string user, string server) => _progress.GetValueOrDefault((user, server));
@@ -27,6 +42,14 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
     /// <summary>Starts a server unless it is already starting or running. Returns false when it already was.</summary>
     public async Task<bool> StartAsync(UserRecord user, string server, CancellationToken ct)
     {
+        if (server.Length > 0)
+        {
+            if (!ServerName.IsValid(server, out var why)) throw new ArgumentException(why);
+            if (options.MaxNamedServers == 0) throw new ArgumentException("Named servers are turned off here (setting Hub:MaxNamedServers).");
+            var live = (await store.ListServersAsync([user.Name], ct)).Count(s => s.Name.Length > 0 && s.Name != server && s.State != ServerState.Stopped);
+            if (live >= options.MaxNamedServers)
+                throw new ArgumentException($"You already run {live} named server(s), the most allowed (Hub:MaxNamedServers = {options.MaxNamedServers}); stop one first.");
+        }
         if (!await store.TransitionServerAsync(user.Name, server, [ServerState.Stopped], ServerState.Starting, ct)) return false;
         var progress = new SpawnProgress();
         _progress[(user.Name, server)] = progress;

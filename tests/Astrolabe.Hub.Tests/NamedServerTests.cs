@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Astrolabe.Hub.Tests;
+
+/// <summary>A user may run named servers (`/user/alice/<name>/`) beside the default one, up to a limit.</summary>
+[Collection("servers")]
+public sealed class NamedServerTests
+{
+    [Fact]
+    public async Task A_named_server_runs_beside_the_default_one_with_its_own_route_and_sign_in()
+    {
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:MaxNamedServers"] = "1" });
+        var password = await hub.AddUserAsync("multi-mo");
+        using var api = await ApiClient.ForUserAsync(hub, "multi-mo");
+        await api.StartServerAndWaitAsync("multi-mo");
+        var start = await api.Http.PostAsync("/hub/api/users/multi-mo/servers/big", null);
+        Assert.True((int)start.StatusCode is 201 or 202, await start.Content.ReadAsStringAsync());
+        for (var i = 0; i < 1200; i++)
+        {
+            var model = await api.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/multi-mo");
+            if (model!["servers"]!["big"]?["ready"]?.GetValue<bool>() == true) break;
+            await Task.Delay(50);
+        }
+        var user = await api.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/multi-mo");
+        Assert.Equal("/user/multi-mo/big/", user!["servers"]!["big"]!["url"]!.GetValue<string>());
+        Assert.NotEqual(await hub.Sessions.RouteAsync("multi-mo", "big", default), await hub.Sessions.RouteAsync("multi-mo", "", default));
+
+        // Each path reaches its own server (a server answers only under its own prefix).
+        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/user/multi-mo/big/api/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/user/multi-mo/api/status")).StatusCode);
+
+        // The browser signs in to the named server through its own OAuth client.
+        using var browser = hub.NewClient();
+        await browser.LoginAsync("multi-mo", password);
+        var tree = await browser.Http.GetAsync("/user/multi-mo/big/tree");
+        Assert.Equal(HttpStatusCode.OK, tree.StatusCode);
+        Assert.Equal("/user/multi-mo/big/tree", tree.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("data-server=\"big\"", await browser.Http.GetStringAsync("/hub/home"));
+
+        // The limit, and names that would shadow the default server's own paths.
+        var over = await api.Http.PostAsync("/hub/api/users/multi-mo/servers/second", null);
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        Assert.Contains("Hub:MaxNamedServers", await over.Content.ReadAsStringAsync());
+        var reserved = await api.Http.PostAsync("/hub/api/users/multi-mo/servers/api", null);
+        Assert.Equal(HttpStatusCode.BadRequest, reserved.StatusCode);
+        Assert.Contains("path of the notebook server", await reserved.Content.ReadAsStringAsync());
+
+        // Stopping the named server leaves the default one running.
+        var stop = await api.Http.DeleteAsync("/hub/api/users/multi-mo/servers/big");
+        Assert.True(stop.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Accepted);
+        for (var i = 0; i < 400 && (await hub.Accounts.Store.FindServerAsync("multi-mo", "big"))!.State != State.ServerState.Stopped; i++) await Task.Delay(50);
+        Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("multi-mo", "big"))!.State);
+        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/user/multi-mo/api/status")).StatusCode);
+    }
+}
