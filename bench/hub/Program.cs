@@ -18,6 +18,10 @@ using Microsoft.Extensions.Logging;
 
 var spawns = Arg("--spawns", 10);
 var requests = Arg("--requests", 2000);
+var jupyterhub = StrArg("--jupyterhub");           // e.g. http://127.0.0.1:PORT (bench/jupyterhub/run.sh starts it)
+var jupyterhubToken = StrArg("--jupyterhub-token");
+var jupyterhubUser = StrArg("--jupyterhub-user") ?? "jhbench";
+var jupyterhubDirect = StrArg("--jupyterhub-direct"); // the user server's own address (fixed port)
 var dataRoot = Path.Combine(Path.GetTempPath(), "astrolabe-bench-" + Guid.NewGuid().ToString("N")[..8]);
 var port = FreePort();
 var hubUrl = new Uri($"http://127.0.0.1:{port}");
@@ -39,16 +43,16 @@ try
     api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
 
     // Warm-up start (first useradd, Python's caches), not counted.
-    await StartAsync(api);
-    await StopAsync(api);
+    await StartAsync(api, "bench");
+    await StopAsync(api, "bench");
 
     var spawnTimes = new List<double>();
     for (var i = 0; i < spawns; i++)
     {
         var sw = Stopwatch.StartNew();
-        await StartAsync(api);
+        await StartAsync(api, "bench");
         spawnTimes.Add(sw.Elapsed.TotalMilliseconds);
-        if (i < spawns - 1) await StopAsync(api);
+        if (i < spawns - 1) await StopAsync(api, "bench");
     }
 
     // The server is running now: compare a trivial request through the proxy with the same request direct.
@@ -66,7 +70,9 @@ try
         directTimes.Add(await TimeAsync(client, straight));
         proxied.Add(await TimeAsync(client, viaProxy));
     }
-    await StopAsync(api);
+    var concurrent = await ConcurrentAsync(api, "/hub/api/users/bench");
+    var ourMemory = ResidentMiB(Environment.ProcessId);
+    await StopAsync(api, "bench");
 
     // The admin page with 10,000 users: a page deep in the list, a search, and a sort by activity.
     await using (var db = await app.Services.GetRequiredService<Astrolabe.Hub.State.HubDatabase>().OpenAsync())
@@ -99,6 +105,44 @@ try
     Console.WriteLine($"trivial GET /api ({requests} each): direct median {directMedian:F3} ms, through the proxy {proxyMedian:F3} ms");
     Console.WriteLine($"proxy overhead: +{proxyMedian - directMedian:F3} ms per request, ratio proxied/direct {proxyMedian / directMedian:F2}");
     foreach (var (path, median) in adminTimes) Console.WriteLine($"admin page with 10,002 users, {path}: median {median:F2} ms");
+    Console.WriteLine($"200 concurrent GET /hub/api/users/<name>: median {concurrent:F1} ms for all 200");
+    Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB");
+    if (jupyterhub is not null && jupyterhubToken is not null && jupyterhubDirect is not null)
+    {
+        using var jh = new HttpClient { BaseAddress = new Uri(jupyterhub) };
+        jh.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", jupyterhubToken);
+        await jh.PostAsync($"/hub/api/users/{jupyterhubUser}", null); // create the user (409 when it exists)
+        await StartAsync(jh, jupyterhubUser);
+        await StopAsync(jh, jupyterhubUser);
+        var jhSpawns = new List<double>();
+        for (var i = 0; i < spawns; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await StartAsync(jh, jupyterhubUser);
+            jhSpawns.Add(sw.Elapsed.TotalMilliseconds);
+            if (i < spawns - 1) await StopAsync(jh, jupyterhubUser);
+        }
+        using var jhClient = new HttpClient();
+        jhClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", jupyterhubToken);
+        var jhProxied = new Uri(new Uri(jupyterhub), $"/user/{jupyterhubUser}/api");
+        var jhDirect = new Uri(new Uri(jupyterhubDirect), $"/user/{jupyterhubUser}/api");
+        for (var i = 0; i < 200; i++) { await jhClient.GetAsync(jhProxied); await jhClient.GetAsync(jhDirect); }
+        var jhP = new List<double>(); var jhD = new List<double>();
+        for (var i = 0; i < requests; i++) { jhD.Add(await TimeAsync(jhClient, jhDirect)); jhP.Add(await TimeAsync(jhClient, jhProxied)); }
+        var jhConcurrent = await ConcurrentAsync(jh, $"/hub/api/users/{jupyterhubUser}");
+        var jhMemory = ProcessesMiB("jupyterhub -f") + ProcessesMiB("configurable-http-proxy");
+        await StopAsync(jh, jupyterhubUser);
+
+        var jhSpawn = Median(jhSpawns);
+        var jhOverhead = Median(jhP) - Median(jhD);
+        var ourOverhead = proxyMedian - directMedian;
+        Console.WriteLine();
+        Console.WriteLine($"JupyterHub 3.0 + configurable-http-proxy, same machine, same run, same spawn command:");
+        Console.WriteLine($"  spawn to ready median {jhSpawn:F0} ms          -> Astrolabe/JupyterHub {spawnMedian / jhSpawn:F2} (target <= 0.5)");
+        Console.WriteLine($"  proxied {Median(jhP):F3} ms vs direct {Median(jhD):F3} ms: overhead {jhOverhead:F3} ms -> Astrolabe/JupyterHub {ourOverhead / jhOverhead:F2} (target <= 0.25)");
+        Console.WriteLine($"  hub + proxy resident memory {jhMemory:F0} MiB -> Astrolabe/JupyterHub {ourMemory / jhMemory:F2} (target <= 0.5)");
+        Console.WriteLine($"  200 concurrent API calls {jhConcurrent:F1} ms -> JupyterHub/Astrolabe {jhConcurrent / concurrent:F1}x (target >= 10)");
+    }
     Console.WriteLine("reference (DESIGN.md, JupyterHub 3.0 + configurable-http-proxy on this machine kind, not measured in this run): " +
                       "spawn ≈ 2200 ms median; proxied 2.8 ms vs direct 1.2 ms (ratio 2.33)");
 }
@@ -108,22 +152,60 @@ finally
     try { Directory.Delete(dataRoot, true); } catch (IOException) { }
 }
 
-static async Task StartAsync(HttpClient api)
+static async Task StartAsync(HttpClient api, string user)
 {
-    var response = await api.PostAsync("/hub/api/users/bench/server", null);
+    var response = await api.PostAsync($"/hub/api/users/{user}/server", null);
     if ((int)response.StatusCode is not (201 or 202)) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
     while (true)
     {
-        var model = await api.GetFromJsonAsync<JsonObject>("/hub/api/users/bench");
+        var model = await api.GetFromJsonAsync<JsonObject>($"/hub/api/users/{user}");
         if (model!["servers"]!.AsObject()[""]?["ready"]?.GetValue<bool>() == true) return;
         await Task.Delay(5);
     }
 }
 
-static async Task StopAsync(HttpClient api)
+static async Task StopAsync(HttpClient api, string user)
 {
-    await api.DeleteAsync("/hub/api/users/bench/server");
-    while ((await api.GetFromJsonAsync<JsonObject>("/hub/api/users/bench"))!["servers"]!.AsObject().Count > 0) await Task.Delay(20);
+    await api.DeleteAsync($"/hub/api/users/{user}/server");
+    while ((await api.GetFromJsonAsync<JsonObject>($"/hub/api/users/{user}"))!["servers"]!.AsObject().Count > 0) await Task.Delay(20);
+}
+
+// 200 API requests at once, five times; the median time for all 200 to be answered.
+static async Task<double> ConcurrentAsync(HttpClient api, string path)
+{
+    var rounds = new List<double>();
+    for (var r = 0; r < 5; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => api.GetAsync(path)));
+        rounds.Add(sw.Elapsed.TotalMilliseconds);
+        if (answers.Any(a => !a.IsSuccessStatusCode)) throw new InvalidOperationException($"{path}: {answers.First(a => !a.IsSuccessStatusCode).StatusCode}");
+    }
+    return Median(rounds);
+}
+
+static double ResidentMiB(int pid)
+{
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+    return 0;
+}
+
+// Resident memory of every process whose command line contains `pattern`.
+static double ProcessesMiB(string pattern)
+{
+    var total = 0.0;
+    foreach (var dir in Directory.GetDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+        try
+        {
+            var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            if (cmd.Contains(pattern) && !cmd.Contains("dotnet")) total += ResidentMiB(pid);
+        }
+        catch (IOException) { }
+    }
+    return total;
 }
 
 static async Task<double> TimeAsync(HttpClient client, Uri url)
@@ -138,5 +220,7 @@ static async Task<double> TimeAsync(HttpClient client, Uri url)
 static double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
 
 static int FreePort() { using var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); return ((IPEndPoint)l.LocalEndpoint).Port; }
+
+string? StrArg(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
 
 int Arg(string name, int fallback) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback; }
