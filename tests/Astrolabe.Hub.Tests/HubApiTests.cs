@@ -53,6 +53,16 @@ public sealed class HubApiTests
         }
         Assert.Equal(new[] { "admin" }.Concat(Enumerable.Range(0, 7).Select(i => $"page-{i}")), names);
 
+        // name_filter narrows by name prefix, and pagination keeps it.
+        using (var filtered = new HttpRequestMessage(HttpMethod.Get, "/hub/api/users?name_filter=page-&limit=5"))
+        {
+            filtered.Headers.Accept.ParseAdd("application/jupyterhub-pagination+json");
+            var page = await (await culler.Http.SendAsync(filtered)).Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Equal(7, page!["_pagination"]!["total"]!.GetValue<int>());
+            Assert.Contains("name_filter=page-", page["_pagination"]!["next"]!["url"]!.GetValue<string>());
+        }
+        Assert.Empty((await culler.Http.GetFromJsonAsync<JsonArray>("/hub/api/users?name_filter=%25"))!);
+
         // Without the pagination media type: a plain list.
         var plain = await culler.Http.GetFromJsonAsync<JsonArray>("/hub/api/users?state=ready");
         Assert.Empty(plain!);

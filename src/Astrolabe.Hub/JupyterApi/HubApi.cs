@@ -67,21 +67,24 @@ public static class HubApi
         return Results.Json(model);
     }
 
-    private static async Task<IResult> ListUsers(HttpContext http, ClaimsPrincipal me, HubStore store, string? state, int? offset, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListUsers(HttpContext http, ClaimsPrincipal me, HubStore store, string? state, int? offset, int? limit,
+        string? name_filter, CancellationToken ct)
     {
         if (!Scopes.AllowsAll(me, Scopes.ListUsers) && !Scopes.AllowsAll(me, Scopes.ReadUsers)) return Forbidden("list users");
         if (state is not (null or "" or "ready" or "active" or "inactive"))
             return HubErrors.Result(400, $"state must be 'ready', 'active' or 'inactive', not '{state}'.");
         var from = Math.Max(0, offset ?? 0);
         var size = Math.Clamp(limit ?? 200, 1, 200);
-        var (users, total) = await store.ListUsersAsync(state is "" ? null : state, from, size, ct);
+        if (name_filter is { Length: > 64 }) return HubErrors.Result(400, "name_filter must be at most 64 characters.");
+        var (users, total) = await store.ListUsersAsync(state is "" ? null : state, from, size, ct, name_filter);
         var servers = (await store.ListServersAsync(users.Select(u => u.Name), ct)).ToLookup(s => s.UserName);
         var items = users.Select(u => ApiModels.User(u, servers[u.Name])).ToList();
         if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
         object? next = null;
         if (from + items.Count < total)
         {
-            var query = $"offset={from + items.Count}&limit={size}" + (string.IsNullOrEmpty(state) ? "" : $"&state={state}");
+            var query = $"offset={from + items.Count}&limit={size}" + (string.IsNullOrEmpty(state) ? "" : $"&state={state}")
+                        + (string.IsNullOrEmpty(name_filter) ? "" : $"&name_filter={Uri.EscapeDataString(name_filter)}");
             next = new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/users?{query}" };
         }
         return Results.Json(new Dictionary<string, object?>

@@ -81,19 +81,29 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
 
     /// <summary>A page of users ordered by name, optionally only those with a server in a given state (`ready`,
     /// `active` meaning starting/running/stopping, `inactive` meaning none), with the total for pagination.</summary>
-    public async Task<(IReadOnlyList<UserRecord> Users, long Total)> ListUsersAsync(string? state, int offset, int limit, CancellationToken ct = default)
+    public async Task<(IReadOnlyList<UserRecord> Users, long Total)> ListUsersAsync(string? state, int offset, int limit, CancellationToken ct = default,
+        string? nameFilter = null)
     {
-        var where = state switch
+        var conditions = new List<string>();
+        conditions.Add(state switch
         {
-            "ready" => "WHERE EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state = 'Running')",
-            "active" => "WHERE EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state <> 'Stopped')",
-            "inactive" => "WHERE NOT EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state <> 'Stopped')",
+            "ready" => "EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state = 'Running')",
+            "active" => "EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state <> 'Stopped')",
+            "inactive" => "NOT EXISTS (SELECT 1 FROM servers s WHERE s.user_id = users.id AND s.state <> 'Stopped')",
             _ => "",
-        };
+        });
+        var p = new DynamicParameters(new { limit, offset });
+        if (!string.IsNullOrEmpty(nameFilter))
+        {
+            // A name prefix, as JupyterHub's name_filter; '%' and '_' in it are literal.
+            conditions.Add("name LIKE @pattern ESCAPE '!'");
+            p.Add("pattern", nameFilter.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%");
+        }
+        var where = conditions.Any(c => c.Length > 0) ? "WHERE " + string.Join(" AND ", conditions.Where(c => c.Length > 0)) : "";
         await using var db = await database.OpenAsync(ct);
-        var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM users {where}", cancellationToken: ct));
+        var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM users {where}", p, cancellationToken: ct));
         var rows = await db.QueryAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users {where} ORDER BY name LIMIT @limit OFFSET @offset", new { limit, offset }, cancellationToken: ct));
+            $"SELECT {UserColumns} FROM users {where} ORDER BY name LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
         return (rows.Select(r => r.ToRecord()).ToList(), total);
     }
 
