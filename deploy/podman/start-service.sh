@@ -7,19 +7,31 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 socket="${1:-/tmp/astrolabe-podman/podman.sock}"
-export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
+mkdir -p "$(dirname "$socket")"
+# The service keeps running after this checkout is gone (CI clones come and go): give it its own copy of the settings.
+if [ -z "${CONTAINERS_CONF:-}" ]; then
+  cp "$here/containers.conf" "$(dirname "$socket")/containers.conf"
+  export CONTAINERS_CONF="$(dirname "$socket")/containers.conf"
+fi
 
 answers() { curl -sf --max-time 2 --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1; }
 
 mkdir -p "$(dirname "$socket")"
 exec 9>"$socket.lock"
 flock 9
+# A service started from a directory that has since been deleted cannot start containers ("conmon: Failed to get
+# working directory"): replace it.
+if [ -f "$socket.pid" ] && readlink "/proc/$(cat "$socket.pid")/cwd" 2>/dev/null | grep -q "(deleted)"; then
+  kill "$(cat "$socket.pid")" 2>/dev/null || true
+  for _ in $(seq 1 50); do answers || break; sleep 0.1; done
+fi
 if answers; then echo "$socket"; exit 0; fi
 command -v podman >/dev/null || { echo "start-service: podman is not installed (apt-get install podman runc)" >&2; exit 1; }
 rm -f "$socket"
 # --time=0: never exit for idleness; setsid: outlive the caller (the hub or a test run).
 # 9>&-: the service must not inherit (and so hold forever) the lock taken above.
-setsid podman system service --time=0 "unix://$socket" </dev/null >>"$socket.log" 2>&1 9>&- &
+# Started from / so that its working directory never disappears under it.
+(cd / && exec setsid podman system service --time=0 "unix://$socket" </dev/null >>"$socket.log" 2>&1 9>&-) &
 echo $! >"$socket.pid"
 for _ in $(seq 1 100); do
   if answers; then echo "$socket"; exit 0; fi
