@@ -33,29 +33,26 @@ public static class ServerSteps
         Assert.Fail("progress stream ended before the server was ready: " + string.Join(" | ", messages));
     }
 
-    /// <summary>Sends an execute_request on the kernel's channels WebSocket and returns the text/plain result.</summary>
-    public static async Task<string> ExecuteAsync(Browserless browser, string user, string kernelId, string code)
+    /// <summary>Runs code on a kernel over its channels WebSocket through the proxy, signed in by the browser's
+    /// cookies; returns the text/plain result, or `error: NAME: value`.</summary>
+    public static Task<string> ExecuteAsync(Browserless browser, string user, string kernelId, string code) =>
+        ExecuteAsync(ws => ws.Options.Cookies = browser.Cookies, browser.Base, user, kernelId, code);
+
+    /// <summary>The same with an API token, as a program (not a browser) would.</summary>
+    public static Task<string> ExecuteAsync(ApiClient client, string user, string kernelId, string code)
+    {
+        var auth = client.Http.DefaultRequestHeaders.Authorization!;
+        return ExecuteAsync(ws => ws.Options.SetRequestHeader("Authorization", $"{auth.Scheme} {auth.Parameter}"),
+            client.Http.BaseAddress!, user, kernelId, code);
+    }
+
+    private static async Task<string> ExecuteAsync(Action<ClientWebSocket> signIn, Uri hub, string user, string kernelId, string code)
     {
         using var ws = new ClientWebSocket();
-        ws.Options.Cookies = browser.Cookies;
-        var wsUrl = new Uri($"ws://{browser.Base.Authority}/user/{user}/api/kernels/{kernelId}/channels");
+        signIn(ws);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await ws.ConnectAsync(wsUrl, timeout.Token);
-        var msgId = Guid.NewGuid().ToString("N");
-        var request = new JsonObject
-        {
-            ["header"] = new JsonObject
-            {
-                ["msg_id"] = msgId, ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
-                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
-            },
-            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
-            ["content"] = new JsonObject
-            {
-                ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
-                ["allow_stdin"] = false, ["stop_on_error"] = true,
-            },
-        };
+        await ws.ConnectAsync(ChannelsUrl(hub, user, kernelId), timeout.Token);
+        var (request, msgId) = ExecuteRequest(user, code);
         await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
         var buffer = new byte[1 << 16];
         while (true)
@@ -81,17 +78,8 @@ public static class ServerSteps
     {
         using var ws = new ClientWebSocket();
         ws.Options.Cookies = browser.Cookies;
-        await ws.ConnectAsync(new Uri($"ws://{browser.Base.Authority}/user/{user}/api/kernels/{kernelId}/channels"), CancellationToken.None);
-        var request = new JsonObject
-        {
-            ["header"] = new JsonObject
-            {
-                ["msg_id"] = Guid.NewGuid().ToString("N"), ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
-                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
-            },
-            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
-            ["content"] = new JsonObject { ["code"] = code, ["silent"] = false, ["store_history"] = false, ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false },
-        };
+        await ws.ConnectAsync(ChannelsUrl(browser.Base, user, kernelId), CancellationToken.None);
+        var (request, _) = ExecuteRequest(user, code);
         await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
         // Wait until the kernel reports busy, then leave.
         var buffer = new byte[1 << 16];
@@ -103,5 +91,29 @@ public static class ServerSteps
             if (text.Contains("\"execution_state\": \"busy\"") || text.Contains("\"execution_state\":\"busy\"")) break;
         }
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
+
+    private static Uri ChannelsUrl(Uri hub, string user, string kernelId) =>
+        new($"ws://{hub.Authority}/user/{user}/api/kernels/{kernelId}/channels");
+
+    /// <summary>A Jupyter messaging (v5.3) execute_request on the shell channel.</summary>
+    private static (JsonObject Request, string MsgId) ExecuteRequest(string user, string code)
+    {
+        var msgId = Guid.NewGuid().ToString("N");
+        var request = new JsonObject
+        {
+            ["header"] = new JsonObject
+            {
+                ["msg_id"] = msgId, ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
+                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
+            },
+            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
+            ["content"] = new JsonObject
+            {
+                ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
+                ["allow_stdin"] = false, ["stop_on_error"] = true,
+            },
+        };
+        return (request, msgId);
     }
 }

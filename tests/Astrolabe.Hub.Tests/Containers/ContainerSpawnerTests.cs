@@ -49,9 +49,9 @@ public sealed class ContainerSpawnerTests
             // From code in the user's kernel: the archive is readable but not writable, the memory limit is in force.
             var kernel = await (await vega.Http.PostAsJsonAsync("/user/box-vega/api/kernels", new { name = "python3" })).Content.ReadFromJsonAsync<JsonObject>();
             var kernelId = kernel!["id"]!.GetValue<string>();
-            Assert.Equal("'archive'", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId, "open('/archive/README').read()"));
-            Assert.StartsWith("error: OSError", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId, "open('/archive/new', 'w')"));
-            Assert.Equal((512L * 1024 * 1024).ToString(), await KernelSession.ExecuteAsync(vega, "box-vega", kernelId,
+            Assert.Equal("'archive'", await ServerSteps.ExecuteAsync(vega, "box-vega", kernelId, "open('/archive/README').read()"));
+            Assert.StartsWith("error: OSError", await ServerSteps.ExecuteAsync(vega, "box-vega", kernelId, "open('/archive/new', 'w')"));
+            Assert.Equal((512L * 1024 * 1024).ToString(), await ServerSteps.ExecuteAsync(vega, "box-vega", kernelId,
                 "int(open('/sys/fs/cgroup/memory/memory.limit_in_bytes').read()) if __import__('os').path.exists('/sys/fs/cgroup/memory') else int(open('/sys/fs/cgroup/memory.max').read())"));
             var containers = await hub.Spawner.Engine.ListContainersAsync([$"{DockerSpawner.UserLabel}=box-vega", $"{DockerSpawner.HubLabel}={hub.Spawner.HubId}"], CancellationToken.None);
             var container = Assert.Single(containers);
@@ -64,11 +64,11 @@ public sealed class ContainerSpawnerTests
             // A process that goes past the limit is killed alone (the kernel and the server live on) and the spawner counts it.
             var record = await hub.Accounts.Store.FindServerAsync("box-vega", "");
             Assert.Equal(0, await hub.Spawner.OomKillsAsync(record!.SpawnerState!, CancellationToken.None));
-            Assert.Equal("-9", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId,
+            Assert.Equal("-9", await ServerSteps.ExecuteAsync(vega, "box-vega", kernelId,
                 "import subprocess; subprocess.run(['python3', '-c', 'b = b\"x\" * (700 * 2**20)']).returncode"));
             Assert.True(await hub.Spawner.OomKillsAsync(record.SpawnerState!, CancellationToken.None) >= 1);
             Assert.Equal(512L * 1024 * 1024, hub.Spawner.MemoryLimitBytes(record.SpawnerState!));
-            Assert.Equal("2", await KernelSession.ExecuteAsync(vega, "box-vega", kernelId, "1+1"));
+            Assert.Equal("2", await ServerSteps.ExecuteAsync(vega, "box-vega", kernelId, "1+1"));
 
             Assert.Equal($"http://127.0.0.1:{info.HostPorts["8888/tcp"]}/user/box-vega/", record.Url);
 
