@@ -8,6 +8,9 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
 {
     public HubDatabase Database => database;
 
+    /// <summary>Text matched literally inside a LIKE pattern written with `ESCAPE '!'`.</summary>
+    private static string LikeLiteral(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
+
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
     private static DateTimeOffset? Time(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
@@ -97,7 +100,7 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         {
             // A name prefix, as JupyterHub's name_filter; '%' and '_' in it are literal.
             conditions.Add("name LIKE @pattern ESCAPE '!'");
-            p.Add("pattern", nameFilter.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%");
+            p.Add("pattern", LikeLiteral(nameFilter) + "%");
         }
         var where = conditions.Any(c => c.Length > 0) ? "WHERE " + string.Join(" AND ", conditions.Where(c => c.Length > 0)) : "";
         await using var db = await database.OpenAsync(ct);
@@ -120,7 +123,7 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         {
             // LIKE with our own escape character, so '%' and '_' in the search are literal.
             where = "WHERE name LIKE @pattern ESCAPE '!'";
-            p.Add("pattern", "%" + search.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%");
+            p.Add("pattern", "%" + LikeLiteral(search) + "%");
         }
         var column = sort switch { UserSort.LastActivity => "last_activity", UserSort.Created => "created", _ => "name" };
         var direction = descending ? "DESC" : "ASC";
@@ -154,7 +157,7 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         await using var db = await database.OpenAsync(ct);
         var rows = await db.QueryAsync<(string, long, long)>(new CommandDefinition(
             "SELECT name, expires, disabled FROM users WHERE expires IS NOT NULL AND name LIKE @pattern ESCAPE '!' ORDER BY name",
-            new { pattern = prefix.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%" }, cancellationToken: ct));
+            new { pattern = LikeLiteral(prefix) + "%" }, cancellationToken: ct));
         return rows.Select(r => (r.Item1, Time(r.Item2), r.Item3 != 0)).ToList();
     }
 
