@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 ASTROLABE_TEST_POSTGRES=$(scripts/postgres.sh)
-export ASTROLABE_TEST_POSTGRES
+case "$ASTROLABE_TEST_POSTGRES" in
+  Host=*) export ASTROLABE_TEST_POSTGRES ;;
+  *) echo "scripts/postgres.sh printed something other than a connection string" >&2; exit 1 ;;
+esac
 export ASTROLABE_TEST_ARTIFACTS="${ASTROLABE_TEST_ARTIFACTS:-$PWD/artifacts/tests}"
 mkdir -p "$ASTROLABE_TEST_ARTIFACTS"
 
