@@ -323,25 +323,45 @@ internal static class Bench
             }
         }
 
+        // Each format streamed twice per service, alternating services; the faster round of each counts, so that
+        // a burst of load from elsewhere on the machine does not decide the ratio.
         var streamRatios = new List<(string Name, double Ratio)>();
         var formats = dachs is null ? new[] { Binary2, "csv", "votable" } : new[] { Binary2, "csv" };
         foreach (var format in formats)
         {
             string label = format == Binary2 ? "BINARY2" : format == "votable" ? "TABLEDATA" : "CSV";
-            var ours = await StreamAsync(http, baseUrl, format, maxRec, () => Process.GetCurrentProcess().WorkingSet64);
             var direct = await TimeDirectAsync(tap, catalog, "SELECT * FROM demo.objects", maxRec);
-            Console.WriteLine($"stream all rows as {label,-9} Astrolabe: {direct.Rows / ours.Seconds,10:N0} rows/s ({direct.Rows:N0} rows, {ours.Bytes / 1048576.0:F0} MiB, {ours.Seconds:F2} s{(ours.Overflow ? ", OVERFLOW" : "")}); " +
-                              $"database alone {direct.Rows / (direct.Ms / 1000):N0} rows/s; TAP/database time {ours.Seconds * 1000 / direct.Ms:F2}x; " +
-                              $"bench process working set +{ours.PeakGrowth / 1048576.0:F0} MiB during the stream");
-            if (dachs is not null)
+            (double Seconds, long Bytes, long Lines, bool Overflow, long PeakGrowth)? ours = null, theirs = null;
+            for (int round = 0; round < 2; round++)
             {
-                var theirs = await StreamAsync(http, dachs.BaseUrl, format, maxRec, dachs.ServerResidentBytes);
-                long theirRows = format == "csv" ? theirs.Lines - 1 : direct.Rows;
-                double ratio = (direct.Rows / ours.Seconds) / (theirRows / theirs.Seconds);
+                var o = await StreamAsync(http, baseUrl, format, maxRec, () => Process.GetCurrentProcess().WorkingSet64);
+                Console.WriteLine($"  {label} round {round + 1}: Astrolabe {o.Seconds:F2} s");
+                if (ours is null || o.Seconds < ours.Value.Seconds)
+                {
+                    ours = o;
+                }
+                if (dachs is not null)
+                {
+                    var t = await StreamAsync(http, dachs.BaseUrl, format, maxRec, dachs.ServerResidentBytes);
+                    Console.WriteLine($"  {label} round {round + 1}: DaCHS {t.Seconds:F2} s");
+                    if (theirs is null || t.Seconds < theirs.Value.Seconds)
+                    {
+                        theirs = t;
+                    }
+                }
+            }
+            var us = ours!.Value;
+            Console.WriteLine($"stream all rows as {label,-9} Astrolabe: {direct.Rows / us.Seconds,10:N0} rows/s ({direct.Rows:N0} rows, {us.Bytes / 1048576.0:F0} MiB, {us.Seconds:F2} s{(us.Overflow ? ", OVERFLOW" : "")}); " +
+                              $"database alone {direct.Rows / (direct.Ms / 1000):N0} rows/s; TAP/database time {us.Seconds * 1000 / direct.Ms:F2}x; " +
+                              $"bench process working set +{us.PeakGrowth / 1048576.0:F0} MiB during the stream");
+            if (theirs is { } them)
+            {
+                long theirRows = format == "csv" ? them.Lines - 1 : direct.Rows;
+                double ratio = (direct.Rows / us.Seconds) / (theirRows / them.Seconds);
                 streamRatios.Add((label, ratio));
-                Console.WriteLine($"stream all rows as {label,-9} DaCHS:     {theirRows / theirs.Seconds,10:N0} rows/s ({(format == "csv" ? $"{theirRows:N0} CSV rows" : "rows not counted")}, " +
-                                  $"{theirs.Bytes / 1048576.0:F0} MiB, {theirs.Seconds:F2} s{(theirs.Overflow ? ", OVERFLOW" : "")}); " +
-                                  $"DaCHS server resident +{theirs.PeakGrowth / 1048576.0:F0} MiB during the stream; Astrolabe/DaCHS rows/s {ratio:F1}x");
+                Console.WriteLine($"stream all rows as {label,-9} DaCHS:     {theirRows / them.Seconds,10:N0} rows/s ({(format == "csv" ? $"{theirRows:N0} CSV rows" : "rows not counted")}, " +
+                                  $"{them.Bytes / 1048576.0:F0} MiB, {them.Seconds:F2} s{(them.Overflow ? ", OVERFLOW" : "")}); " +
+                                  $"DaCHS server resident +{them.PeakGrowth / 1048576.0:F0} MiB during the stream; Astrolabe/DaCHS rows/s {ratio:F1}x");
             }
         }
 
