@@ -40,6 +40,7 @@ public static class HubEndpoints
         services.AddSingleton<LocalProcessSpawner>();
         if (options.Spawner == "docker") services.AddSingleton<ISpawner, Sessions.Containers.DockerSpawner>();
         else services.AddSingleton<ISpawner>(sp => sp.GetRequiredService<LocalProcessSpawner>());
+        services.AddSingleton<Profiles>();
         services.AddSingleton<ServerSessions>();
         services.AddSingleton<UserProxy>();
         services.AddSingleton<TemporaryAccounts>();

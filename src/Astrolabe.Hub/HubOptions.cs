@@ -40,6 +40,10 @@ public sealed class HubOptions
     /// <summary>CPU limit per server in cores (cgroups); 0 = none.</summary>
     public double CpuLimit { get; set; } = 0;
 
+    /// <summary>Server profiles users choose from when starting (`Hub:Profiles:0:Name`, `:MemoryLimitMiB`, `:CpuLimit`,
+    /// `:Image`, `:ArchivePath`, `:Groups:0`...). None configured: one `default` profile from the settings above.</summary>
+    public List<Sessions.ProfileOptions> Profiles { get; set; } = [];
+
     /// <summary>How many named servers (`/user/alice/<name>/`) a user may run besides the default one; 0 turns them off.</summary>
     public int MaxNamedServers { get; set; } = 3;
 
@@ -129,6 +133,22 @@ public sealed class HubOptions
         if (Spawner == "docker" && InternalApiUrl.Length == 0)
             errors.Add("Hub:InternalApiUrl must be set with Hub:Spawner 'docker': the hub API as containers reach it, e.g. " +
                        "http://host.containers.internal:8000/hub/api (and Listen must include that address, e.g. http://0.0.0.0:8000).");
+        var profileNames = new HashSet<string>();
+        for (var i = 0; i < Profiles.Count; i++)
+        {
+            var p = Profiles[i];
+            var at = $"Hub:Profiles:{i}";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(p.Name, "^[a-z0-9][a-z0-9_-]{0,31}$"))
+                errors.Add($"{at}:Name '{p.Name}' must be 1-32 characters of a-z, 0-9, '_' or '-' (it is used in the API and stored with each server).");
+            else if (!profileNames.Add(p.Name)) errors.Add($"{at}:Name '{p.Name}' is used by an earlier profile too.");
+            if (p.MemoryLimitMiB is < 0 or (> 0 and < 64)) errors.Add($"{at}:MemoryLimitMiB must be 0 (no limit) or at least 64, not {p.MemoryLimitMiB}.");
+            if (p.CpuLimit is < 0 or > 1024 || (p.CpuLimit is { } c && double.IsNaN(c))) errors.Add($"{at}:CpuLimit must be between 0 (no limit) and 1024 CPUs, not {p.CpuLimit}.");
+            if (p.Image is not null && Spawner != "docker") errors.Add($"{at}:Image is set, but images need Hub:Spawner 'docker' (now '{Spawner}').");
+            if (p.Image is { } image && string.IsNullOrWhiteSpace(image)) errors.Add($"{at}:Image must not be empty; leave it out to use Hub:Docker:Image.");
+            if (p.ArchivePath is { Length: > 0 } archive && !Directory.Exists(archive)) errors.Add($"{at}:ArchivePath '{archive}' is not a directory.");
+            foreach (var g in p.Groups)
+                if (!GroupName.IsValid(g, out var why)) errors.Add($"{at}:Groups: {why}");
+        }
         for (var i = 0; i < Services.Count; i++)
         {
             var s = Services[i];

@@ -4,6 +4,7 @@ using Astrolabe.Commands;
 var root = new RootCommand("Astrolabe: a science platform for astronomy.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(UserCommands.Create());
+root.Subcommands.Add(GroupCommands.Create());
 root.Subcommands.Add(AdqlCommands.Create());
 root.Subcommands.Add(CatalogCommands.Create());
 root.Subcommands.Add(RoiCommand.Create());

@@ -63,6 +63,27 @@ public sealed class HubApiTests
         }
         Assert.Empty((await culler.Http.GetFromJsonAsync<JsonArray>("/hub/api/users?name_filter=%25"))!);
 
+        // sort is done by the database: by last activity, most recent first, never-active users last; paging keeps it.
+        var store = hub.Accounts.Store;
+        await store.TouchUserActivityAsync("page-4", DateTimeOffset.UtcNow.AddMinutes(-1));
+        await store.TouchUserActivityAsync("page-2", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await store.TouchUserActivityAsync("page-6", DateTimeOffset.UtcNow.AddMinutes(-9));
+        using (var sorted = new HttpRequestMessage(HttpMethod.Get, "/hub/api/users?name_filter=page-&sort=-last_activity&limit=4"))
+        {
+            sorted.Headers.Accept.ParseAdd("application/jupyterhub-pagination+json");
+            var page = await (await culler.Http.SendAsync(sorted)).Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Equal(new[] { "page-4", "page-2", "page-6", "page-0" }, page!["items"]!.AsArray().Select(u => u!["name"]!.GetValue<string>()));
+            var next = page["_pagination"]!["next"]!["url"]!.GetValue<string>();
+            Assert.Contains("sort=-last_activity", next);
+            var rest = await culler.Http.GetFromJsonAsync<JsonArray>(new Uri(next).PathAndQuery);
+            Assert.Equal(new[] { "page-1", "page-3", "page-5" }, rest!.Select(u => u!["name"]!.GetValue<string>()));
+        }
+        var ascending = await culler.Http.GetFromJsonAsync<JsonArray>("/hub/api/users?name_filter=page-&sort=last_activity&limit=3");
+        Assert.Equal(new[] { "page-6", "page-2", "page-4" }, ascending!.Select(u => u!["name"]!.GetValue<string>()));
+        var badSort = await culler.Http.GetAsync("/hub/api/users?sort=password_hash");
+        Assert.Equal(HttpStatusCode.BadRequest, badSort.StatusCode);
+        Assert.Contains("sort must be name, last_activity or created", await badSort.Content.ReadAsStringAsync());
+
         // Without the pagination media type: a plain list.
         var plain = await culler.Http.GetFromJsonAsync<JsonArray>("/hub/api/users?state=ready");
         Assert.Empty(plain!);

@@ -179,4 +179,44 @@ public sealed class HubStoreTests
             await cmd.ExecuteNonQueryAsync();
         }
     }
+
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Groups_hold_members_change_all_or_nothing_and_go_without_their_members(string backend)
+    {
+        var (store, drop) = await OpenAsync(backend);
+        try
+        {
+            await store.AddUserAsync("ann", false, null);
+            await store.AddUserAsync("bob", false, null);
+            Assert.True(await store.AddGroupAsync("alma-team"));
+            Assert.False(await store.AddGroupAsync("alma-team"));
+            Assert.True(await store.AddGroupAsync("class.2026"));
+            Assert.Throws<ArgumentException>(() => store.AddGroupAsync("no spaces").GetAwaiter().GetResult());
+
+            var partly = await store.AddGroupMembersAsync("alma-team", ["ann", "zed"]);
+            Assert.Equal((true, "zed"), (partly.GroupFound, Assert.Single(partly.UnknownUsers)));
+            Assert.Empty((await store.FindGroupAsync("alma-team"))!.Users); // all or nothing
+            Assert.True((await store.AddGroupMembersAsync("alma-team", ["ann", "bob", "ann"])).Done);
+            Assert.True((await store.AddGroupMembersAsync("alma-team", ["ann"])).Done); // again: no change, no error
+            Assert.True((await store.AddGroupMembersAsync("class.2026", ["ann"])).Done);
+            Assert.False((await store.AddGroupMembersAsync("nope", ["ann"])).GroupFound);
+
+            var (groups, total) = await store.ListGroupsAsync(0, 10);
+            Assert.Equal(2, total);
+            Assert.Equal(new[] { "alma-team", "class.2026" }, groups.Select(g => g.Name));
+            Assert.Equal(new[] { "ann", "bob" }, groups[0].Users);
+            var of = await store.ListGroupsOfUsersAsync(["ann", "bob"]);
+            Assert.Equal(new[] { "alma-team", "class.2026" }, of["ann"]);
+            Assert.Equal(new[] { "alma-team" }, of["bob"]);
+
+            Assert.True((await store.RemoveGroupMembersAsync("alma-team", ["bob"])).Done);
+            Assert.Equal(new[] { "ann" }, (await store.FindGroupAsync("alma-team"))!.Users);
+            Assert.True(await store.RemoveUserAsync("ann")); // memberships go with the user
+            Assert.Empty((await store.FindGroupAsync("class.2026"))!.Users);
+            Assert.True(await store.RemoveGroupAsync("alma-team"));
+            Assert.False(await store.RemoveGroupAsync("alma-team"));
+            Assert.NotNull(await store.FindUserAsync("bob"));
+        }
+        finally { await drop(); }
+    }
 }

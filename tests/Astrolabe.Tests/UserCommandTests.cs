@@ -71,4 +71,36 @@ public sealed class UserCommandTests
         Assert.Equal(2, missingFile.Exit);
         Assert.Contains("/nonexistent/astrolabe.json", missingFile.Err);
     }
+
+    [Fact]
+    public async Task Groups_are_made_filled_listed_emptied_and_deleted_from_the_command_line()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            foreach (var user in new[] { "vega", "deneb" }) Assert.Equal(0, (await Cli.RunAsync(["user", "add", user, "--data-root", root])).Exit);
+            var add = await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root]);
+            Assert.Equal(0, add.Exit);
+            Assert.Contains("Created group 'alma-team'", add.Out);
+            Assert.Contains("already exists", (await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root])).Err);
+            var bad = await Cli.RunAsync(["group", "add", "-bad", "--data-root", root]);
+            Assert.NotEqual(0, bad.Exit);
+
+            var partly = await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "nobody", "--data-root", root]);
+            Assert.Equal(1, partly.Exit);
+            Assert.Contains("no such user(s): nobody; nobody was added", partly.Err);
+            Assert.Equal(0, (await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "deneb", "--data-root", root])).Exit);
+            Assert.Equal(["deneb", "vega"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            var list = await Cli.RunAsync(["group", "list", "--data-root", root]);
+            Assert.Matches("alma-team +2 +deneb vega", list.Out);
+
+            Assert.Equal(0, (await Cli.RunAsync(["group", "remove-user", "alma-team", "vega", "--data-root", root])).Exit);
+            Assert.Equal(["deneb"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(0, (await Cli.RunAsync(["group", "remove", "alma-team", "--data-root", root])).Exit);
+            var gone = await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root]);
+            Assert.Equal(1, gone.Exit);
+            Assert.Contains("no group 'alma-team'", gone.Err);
+        }
+        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+    }
 }

@@ -26,7 +26,7 @@ public sealed class HubIdentity(HubStore store, HubOptions options, TimeProvider
         else if (await store.FindTokenAsync(hash, ct) is { } record && !record.IsExpired(clock.GetUtcNow()))
         {
             principal = Build(record.UserName, "user", record.UserAdmin, Scopes.Resolve(record.Scopes, record.UserName, record.UserAdmin),
-                record.Id, record.SessionId);
+                record.Id, record.SessionId, await GroupsAsync(record.UserName, ct));
             await TouchAsync(record.Id, ct);
         }
         _cache["t:" + hash] = (principal, clock.GetUtcNow() + CacheTime);
@@ -39,10 +39,14 @@ public sealed class HubIdentity(HubStore store, HubOptions options, TimeProvider
         if (TryCached("s:" + hash, out var cached)) return cached;
         var user = await store.FindLoginSessionUserAsync(hash, ct);
         var principal = user is null ? null
-            : Build(user.Name, "user", user.Admin, Scopes.Resolve([Scopes.Inherit], user.Name, user.Admin), tokenId: null, sessionId: hash);
+            : Build(user.Name, "user", user.Admin, Scopes.Resolve([Scopes.Inherit], user.Name, user.Admin), tokenId: null, sessionId: hash,
+                await GroupsAsync(user.Name, ct));
         _cache["s:" + hash] = (principal, clock.GetUtcNow() + CacheTime);
         return principal;
     }
+
+    private async Task<IReadOnlyList<string>> GroupsAsync(string user, CancellationToken ct) =>
+        (await store.ListGroupsOfUsersAsync([user], ct))[user].ToList();
 
     /// <summary>Forgets cached identities, e.g. after a token or session is revoked or a user changed.</summary>
     public void Forget() => _cache.Clear();
@@ -63,10 +67,14 @@ public sealed class HubIdentity(HubStore store, HubOptions options, TimeProvider
         await store.TouchTokenAsync(tokenId, now, ct);
     }
 
-    public static ClaimsPrincipal Build(string name, string kind, bool admin, IEnumerable<string> scopes, long? tokenId, string? sessionId)
+    /// <summary>The principal other modules read: name, kind, admin flag, resolved scopes, and the user's groups
+    /// (`astrolabe:group`, e.g. for the catalogue service's permissions).</summary>
+    public static ClaimsPrincipal Build(string name, string kind, bool admin, IEnumerable<string> scopes, long? tokenId, string? sessionId,
+        IEnumerable<string>? groups = null)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, name), new(Scopes.KindClaim, kind) };
         if (admin) claims.Add(new Claim(Scopes.AdminClaim, "true"));
+        claims.AddRange((groups ?? []).Select(g => new Claim(Scopes.GroupClaim, g)));
         claims.AddRange(scopes.Select(s => new Claim(Scopes.ClaimType, s)));
         if (tokenId is { } id) claims.Add(new Claim(Scopes.TokenIdClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (sessionId is not null) claims.Add(new Claim(Scopes.SessionClaim, sessionId));

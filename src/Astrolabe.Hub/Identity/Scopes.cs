@@ -16,11 +16,18 @@ public static class Scopes
     public const string AccessServers = "access:servers";
     public const string Tokens = "tokens";
     public const string ReadTokens = "read:tokens";
+    public const string ReadGroups = "read:groups";
+    public const string ListGroups = "list:groups";
+    /// <summary>Change who is in a group.</summary>
+    public const string Groups = "groups";
+    /// <summary>Create and delete groups (and everything `groups` allows).</summary>
+    public const string AdminGroups = "admin:groups";
     /// <summary>A token carrying every permission of its owner.</summary>
     public const string Inherit = "inherit";
 
     public static readonly string[] All =
-        [ReadUsers, ListUsers, AdminUsers, ReadUsersActivity, UsersActivity, Servers, ReadServers, DeleteServers, AccessServers, Tokens, ReadTokens, Inherit];
+        [ReadUsers, ListUsers, AdminUsers, ReadUsersActivity, UsersActivity, Servers, ReadServers, DeleteServers, AccessServers, Tokens, ReadTokens,
+         ReadGroups, ListGroups, Groups, AdminGroups, Inherit];
 
     /// <summary>What holding a scope also grants.</summary>
     private static readonly Dictionary<string, string[]> Implies = new()
@@ -29,6 +36,8 @@ public static class Scopes
         [ReadUsers] = [ReadUsersActivity],
         [Servers] = [ReadServers, DeleteServers],
         [Tokens] = [ReadTokens],
+        [AdminGroups] = [Groups, ReadGroups, ListGroups],
+        [Groups] = [ReadGroups, ListGroups],
     };
 
     /// <summary>The scopes an ordinary user holds over their own things.</summary>
@@ -36,7 +45,7 @@ public static class Scopes
         new[] { ReadUsers, UsersActivity, Servers, AccessServers, Tokens }.Select(s => $"{s}!user={user}");
 
     /// <summary>An administrator holds every scope over everyone.</summary>
-    public static IEnumerable<string> Admin() => new[] { AdminUsers, Servers, AccessServers };
+    public static IEnumerable<string> Admin() => new[] { AdminUsers, Servers, AccessServers, AdminGroups };
 
     public const string ClaimType = "astrolabe:scope";
     public const string AdminClaim = "astrolabe:admin";

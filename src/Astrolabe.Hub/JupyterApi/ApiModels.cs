@@ -23,10 +23,10 @@ public static class ApiModels
         ["started"] = Time(s.Started),
         ["last_activity"] = Time(s.LastActivity),
         ["state"] = new Dictionary<string, object?>(),
-        ["user_options"] = new Dictionary<string, object?>(),
+        ["user_options"] = s.Profile is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["profile"] = s.Profile },
     };
 
-    public static Dictionary<string, object?> User(UserRecord u, IEnumerable<ServerRecord> servers)
+    public static Dictionary<string, object?> User(UserRecord u, IEnumerable<ServerRecord> servers, IEnumerable<string> groups)
     {
         var live = servers.Where(s => s.State != ServerState.Stopped).ToList();
         var main = live.FirstOrDefault(s => s.Name.Length == 0);
@@ -35,7 +35,7 @@ public static class ApiModels
             ["kind"] = "user",
             ["name"] = u.Name,
             ["admin"] = u.Admin,
-            ["groups"] = Array.Empty<string>(),
+            ["groups"] = groups.ToList(),
             ["roles"] = u.Admin ? new[] { "admin", "user" } : ["user"],
             ["server"] = main is { State: ServerState.Running } ? ServerSessions.Prefix(u.Name, "") : null,
             ["pending"] = main?.State switch { ServerState.Starting => "spawn", ServerState.Stopping => "stop", _ => null },
@@ -45,6 +45,15 @@ public static class ApiModels
             ["servers"] = live.ToDictionary(s => s.Name, s => (object?)Server(s)),
         };
     }
+
+    public static Dictionary<string, object?> Group(GroupRecord g) => new()
+    {
+        ["kind"] = "group",
+        ["name"] = g.Name,
+        ["users"] = g.Users,
+        ["properties"] = new Dictionary<string, object?>(),
+        ["roles"] = Array.Empty<string>(),
+    };
 
     public static Dictionary<string, object?> Token(TokenRecord t) => new()
     {

@@ -20,6 +20,7 @@ public static class HubApi
         {
             try { return await next(ctx); }
             catch (ApiRequest.BadRequest e) { return HubErrors.Result(e.Status, e.Message); }
+            catch (ProfileException e) { return HubErrors.Result(e.Status, e.Message); }
             catch (ArgumentException e) { return HubErrors.Result(400, e.Message); }
         });
         api.MapGet("/", () => Results.Json(new { version = ApiModels.Version }));
@@ -29,8 +30,8 @@ public static class HubApi
         api.MapPost("/users/{name}", CreateUser).RequireAuthorization();
         api.MapDelete("/users/{name}", DeleteUser).RequireAuthorization();
         api.MapPost("/users/{name}/activity", Activity).RequireAuthorization();
-        api.MapPost("/users/{name}/server", (string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct) =>
-            StartServer(name, "", me, store, sessions, ct)).RequireAuthorization();
+        api.MapPost("/users/{name}/server", (string name, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, HubOptions options,
+            CancellationToken ct) => StartServer(name, "", http, me, store, sessions, options, ct)).RequireAuthorization();
         api.MapDelete("/users/{name}/server", (string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct) =>
             StopServer(name, "", me, store, sessions, ct)).RequireAuthorization();
         api.MapGet("/users/{name}/server/progress", (string name, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions) =>
@@ -42,6 +43,14 @@ public static class HubApi
         api.MapPost("/users/{name}/tokens", CreateToken).RequireAuthorization();
         api.MapGet("/users/{name}/tokens/{id}", GetToken).RequireAuthorization();
         api.MapDelete("/users/{name}/tokens/{id}", DeleteToken).RequireAuthorization();
+        api.MapGet("/groups", ListGroups).RequireAuthorization();
+        api.MapGet("/groups/{group}", GetGroup).RequireAuthorization();
+        api.MapPost("/groups/{group}", CreateGroup).RequireAuthorization();
+        api.MapDelete("/groups/{group}", DeleteGroup).RequireAuthorization();
+        api.MapPost("/groups/{group}/users", (string group, HttpContext http, ClaimsPrincipal me, HubStore store, HubOptions options, CancellationToken ct) =>
+            ChangeGroupMembers(group, add: true, http, me, store, options, ct)).RequireAuthorization();
+        api.MapDelete("/groups/{group}/users", (string group, HttpContext http, ClaimsPrincipal me, HubStore store, HubOptions options, CancellationToken ct) =>
+            ChangeGroupMembers(group, add: false, http, me, store, options, ct)).RequireAuthorization();
         api.MapOAuth();
     }
 
@@ -59,7 +68,7 @@ public static class HubApi
         {
             var user = await store.FindUserAsync(name, ct);
             if (user is null) return HubErrors.Result(403, "The token's user no longer exists.");
-            model = ApiModels.User(user, await store.ListServersAsync([name], ct));
+            model = ApiModels.User(user, await store.ListServersAsync([name], ct), (await store.ListGroupsOfUsersAsync([name], ct))[name]);
         }
         model["scopes"] = scopes;
         model["session_id"] = me.FindFirst(Scopes.SessionClaim)?.Value;
@@ -67,8 +76,10 @@ public static class HubApi
         return Results.Json(model);
     }
 
+    /// <summary>JupyterHub's user list, plus `sort` (name, last_activity, created; a leading '-' for descending),
+    /// done by the database like the state filter and paging.</summary>
     private static async Task<IResult> ListUsers(HttpContext http, ClaimsPrincipal me, HubStore store, string? state, int? offset, int? limit,
-        string? name_filter, CancellationToken ct)
+        string? name_filter, string? sort, CancellationToken ct)
     {
         if (!Scopes.AllowsAll(me, Scopes.ListUsers) && !Scopes.AllowsAll(me, Scopes.ReadUsers)) return Forbidden("list users");
         if (state is not (null or "" or "ready" or "active" or "inactive"))
@@ -76,15 +87,23 @@ public static class HubApi
         var from = Math.Max(0, offset ?? 0);
         var size = Math.Clamp(limit ?? 200, 1, 200);
         if (name_filter is { Length: > 64 }) return HubErrors.Result(400, "name_filter must be at most 64 characters.");
-        var (users, total) = await store.ListUsersAsync(state is "" ? null : state, from, size, ct, name_filter);
+        var descending = sort is ['-', ..];
+        HubStore.UserSort? by = sort?.TrimStart('-') switch
+        {
+            null or "" or "name" => HubStore.UserSort.Name, "last_activity" => HubStore.UserSort.LastActivity, "created" => HubStore.UserSort.Created, _ => null,
+        };
+        if (by is null) return HubErrors.Result(400, $"sort must be name, last_activity or created (with a leading '-' for descending), not '{sort}'.");
+        var (users, total) = await store.ListUsersAsync(state is "" ? null : state, from, size, ct, name_filter, by.Value, descending);
         var servers = (await store.ListServersAsync(users.Select(u => u.Name), ct)).ToLookup(s => s.UserName);
-        var items = users.Select(u => ApiModels.User(u, servers[u.Name])).ToList();
+        var groups = await store.ListGroupsOfUsersAsync(users.Select(u => u.Name), ct);
+        var items = users.Select(u => ApiModels.User(u, servers[u.Name], groups[u.Name])).ToList();
         if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
         object? next = null;
         if (from + items.Count < total)
         {
             var query = $"offset={from + items.Count}&limit={size}" + (string.IsNullOrEmpty(state) ? "" : $"&state={state}")
-                        + (string.IsNullOrEmpty(name_filter) ? "" : $"&name_filter={Uri.EscapeDataString(name_filter)}");
+                        + (string.IsNullOrEmpty(name_filter) ? "" : $"&name_filter={Uri.EscapeDataString(name_filter)}")
+                        + (string.IsNullOrEmpty(sort) ? "" : $"&sort={Uri.EscapeDataString(sort)}");
             next = new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/users?{query}" };
         }
         return Results.Json(new Dictionary<string, object?>
@@ -98,7 +117,8 @@ public static class HubApi
     {
         if (!Scopes.Allows(me, Scopes.ReadUsers, name)) return Forbidden($"read user '{name}'");
         var user = await store.FindUserAsync(name, ct);
-        return user is null ? NoUser(name) : Results.Json(ApiModels.User(user, await store.ListServersAsync([name], ct)));
+        return user is null ? NoUser(name)
+            : Results.Json(ApiModels.User(user, await store.ListServersAsync([name], ct), (await store.ListGroupsOfUsersAsync([name], ct))[name]));
     }
 
     private static async Task<IResult> CreateUser(string name, HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options, CancellationToken ct)
@@ -109,7 +129,7 @@ public static class HubApi
         if (!UserName.IsValid(name, out var why)) return HubErrors.Result(400, why);
         if (await accounts.Store.FindUserAsync(name, ct) is not null) return HubErrors.Result(409, $"User '{name}' already exists.");
         var user = await accounts.AddUserAsync(name, admin, ApiRequest.OptionalString(body, "password"), ct);
-        return Results.Json(ApiModels.User(user, []), statusCode: 201);
+        return Results.Json(ApiModels.User(user, [], []), statusCode: 201);
     }
 
     private static async Task<IResult> DeleteUser(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
@@ -152,13 +172,21 @@ public static class HubApi
         return t > DateTimeOffset.UtcNow ? DateTimeOffset.UtcNow : t;
     }
 
-    private static async Task<IResult> StartServer(string name, string server, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
+    /// <summary>Starts a server. The body is JupyterHub's user options: `{"profile": "large"}` chooses a profile
+    /// (kubespawner's convention); an empty body takes the first profile the user may use.</summary>
+    private static async Task<IResult> StartServer(string name, string server, HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions,
+        HubOptions options, CancellationToken ct)
     {
         if (!Scopes.Allows(me, Scopes.Servers, name, server)) return Forbidden($"start the server of '{name}'");
+        var body = await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes);
+        if (body is { } b && b.ValueKind != JsonValueKind.Object) return HubErrors.Result(400, "Expected a JSON object of user options such as {\"profile\": \"large\"}.");
+        var unknown = body is { } o ? o.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "profile") : null;
+        if (unknown is not null) return HubErrors.Result(400, $"Unknown user option '{unknown}'; the only one is 'profile'.");
+        var profile = ApiRequest.OptionalString(body, "profile");
         var user = await store.FindUserAsync(name, ct);
         if (user is null) return NoUser(name);
         if (user.Disabled) return HubErrors.Result(403, $"User '{name}' is disabled.");
-        if (!await sessions.StartAsync(user, server, ct))
+        if (!await sessions.StartAsync(user, server, profile, ct))
         {
             var existing = await store.FindServerAsync(name, server, ct);
             return existing?.State == ServerState.Running ? HubErrors.Result(400, $"{name}'s server is already running.")
@@ -170,6 +198,64 @@ public static class HubApi
         var record = await store.FindServerAsync(name, server, ct);
         if (progress?.Last is { Failed: true } failed) return HubErrors.Result(500, failed.Message);
         return Results.Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);
+    }
+
+    private static IResult NoGroup(string group) => HubErrors.Result(404, $"No such group: '{group}'.");
+
+    private static async Task<IResult> ListGroups(HttpContext http, ClaimsPrincipal me, HubStore store, int? offset, int? limit, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.ListGroups)) return Forbidden("list groups");
+        var from = Math.Max(0, offset ?? 0);
+        var size = Math.Clamp(limit ?? 200, 1, 200);
+        var (groups, total) = await store.ListGroupsAsync(from, size, ct);
+        var items = groups.Select(ApiModels.Group).ToList();
+        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
+        object? next = from + items.Count < total
+            ? new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/groups?offset={from + items.Count}&limit={size}" }
+            : null;
+        return Results.Json(new Dictionary<string, object?> { ["items"] = items, ["_pagination"] = new { offset = from, limit = size, total, next } });
+    }
+
+    private static async Task<IResult> GetGroup(string group, ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.ReadGroups)) return Forbidden($"read group '{group}'");
+        return await store.FindGroupAsync(group, ct) is { } g ? Results.Json(ApiModels.Group(g)) : NoGroup(group);
+    }
+
+    /// <summary>Creates a group, optionally with members: `{"users": ["alice", "bob"]}`.</summary>
+    private static async Task<IResult> CreateGroup(string group, HttpContext http, ClaimsPrincipal me, HubStore store, HubOptions options, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.AdminGroups)) return Forbidden("create groups");
+        if (!GroupName.IsValid(group, out var why)) return HubErrors.Result(400, why);
+        var users = ApiRequest.OptionalStrings(await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes), "users") ?? [];
+        var unknown = new List<string>();
+        foreach (var u in users)
+            if (await store.FindUserAsync(u, ct) is null) unknown.Add(u);
+        if (unknown.Count > 0) return HubErrors.Result(400, $"No such user(s): {string.Join(", ", unknown)}. The group was not created.");
+        if (!await store.AddGroupAsync(group, ct)) return HubErrors.Result(409, $"Group '{group}' already exists.");
+        if (users.Count > 0) await store.AddGroupMembersAsync(group, users, ct);
+        return Results.Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!), statusCode: 201);
+    }
+
+    private static async Task<IResult> DeleteGroup(string group, ClaimsPrincipal me, HubStore store, CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.AdminGroups)) return Forbidden("delete groups");
+        return await store.RemoveGroupAsync(group, ct) ? Results.NoContent() : NoGroup(group);
+    }
+
+    /// <summary>Adds or removes members: `{"users": ["alice"]}`. Adding names a user who does not exist: nothing changes.</summary>
+    private static async Task<IResult> ChangeGroupMembers(string group, bool add, HttpContext http, ClaimsPrincipal me, HubStore store, HubOptions options,
+        CancellationToken ct)
+    {
+        if (!Scopes.AllowsAll(me, Scopes.Groups)) return Forbidden($"change the members of group '{group}'");
+        var users = ApiRequest.OptionalStrings(await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes), "users")
+            ?? throw new ApiRequest.BadRequest(400, "Expected a JSON object such as {\"users\": [\"alice\", \"bob\"]}.");
+        if (users.Count > 10_000) return HubErrors.Result(400, "At most 10000 users per request.");
+        var change = add ? await store.AddGroupMembersAsync(group, users, ct) : await store.RemoveGroupMembersAsync(group, users, ct);
+        if (!change.GroupFound) return NoGroup(group);
+        if (add && change.UnknownUsers.Count > 0)
+            return HubErrors.Result(400, $"No such user(s): {string.Join(", ", change.UnknownUsers)}. Nobody was added to '{group}'.");
+        return Results.Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!));
     }
 
     private static async Task<IResult> StopServer(string name, string server, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)

@@ -43,6 +43,7 @@ public static class AdminPages
         q = q is { Length: > 64 } ? q[..64] : q;
         var (users, total) = await store.SearchUsersAsync(q, by, desc, (number - 1) * PageSize, PageSize, http.RequestAborted);
         var servers = (await store.ListServersAsync(users.Select(u => u.Name), http.RequestAborted)).ToLookup(s => s.UserName);
+        var groups = await store.ListGroupsOfUsersAsync(users.Select(u => u.Name), http.RequestAborted);
         var pages = Math.Max(1, (int)((total + PageSize - 1) / PageSize));
         string Link(string? s, string? o, int p) =>
             $"/hub/admin?q={Uri.EscapeDataString(q ?? "")}&sort={s ?? sort ?? "name"}&order={o ?? order ?? "asc"}&page={p}";
@@ -56,7 +57,8 @@ public static class AdminPages
             var act = state is ServerState.Running or ServerState.Starting ? "stop" : "start";
             return $"""
                 <tr data-user="{E(u.Name)}"><td>{E(u.Name)}{(u.Admin ? " <span class=\"muted\">admin</span>" : "")}{(u.Disabled ? " <span class=\"error\">disabled</span>" : "")}</td>
-                <td>{state}</td><td>{(server?.Started is { } t && state != ServerState.Stopped ? Age(now - t) : "—")}</td>
+                <td class="groups">{E(string.Join(", ", groups[u.Name]))}</td>
+                <td>{state}</td><td class="profile">{E(state != ServerState.Stopped ? server?.Profile ?? "—" : "—")}</td><td>{(server?.Started is { } t && state != ServerState.Stopped ? Age(now - t) : "—")}</td>
                 <td>{E(u.LastActivity is { } a ? ApiModels.Time(a)![..16].Replace('T', ' ') : "—")}</td>
                 <td>{(memory is { } m ? $"{m / (1024 * 1024)} MiB" : "—")}</td>
                 <td><form method="post" action="/hub/admin/users/{E(u.Name)}/{act}" style="display:inline">{Antiforgery(http)}<button class="secondary" type="submit">{(act == "stop" ? "Stop" : "Start")}</button></form>
@@ -70,7 +72,7 @@ public static class AdminPages
               <input type="hidden" name="sort" value="{E(sort ?? "name")}"><input type="hidden" name="order" value="{E(order ?? "asc")}">
               <button type="submit">Search</button></form>
             <p class="muted" id="count">{total} user{(total == 1 ? "" : "s")} · page {number} of {pages}</p>
-            <table id="users"><tr><th>{Header("name", "User")}</th><th>Server</th><th>Age</th><th>{Header("last_activity", "Last activity")}</th><th>Memory</th><th></th></tr>{rows}</table>
+            <table id="users"><tr><th>{Header("name", "User")}</th><th>Groups</th><th>Server</th><th>Profile</th><th>Age</th><th>{Header("last_activity", "Last activity")}</th><th>Memory</th><th></th></tr>{rows}</table>
             <p>{(number > 1 ? $"<a id=\"prev\" href=\"{E(Link(null, null, number - 1))}\">← previous</a> " : "")}{(number < pages ? $"<a id=\"next\" href=\"{E(Link(null, null, number + 1))}\">next →</a>" : "")}</p>
             <h2>Add a user</h2>
             <form method="post" action="/hub/admin/users">{Antiforgery(http)}
@@ -148,7 +150,11 @@ public static class AdminPages
         switch (action)
         {
             case "start" when user.Disabled: return await Page(http, me, store, sessions, spawner, name, null, null, 1, $"'{E(name)}' is disabled.", 400);
-            case "start": await sessions.StartAsync(user, "", http.RequestAborted); done = "Starting the server of"; break;
+            case "start":
+                try { await sessions.StartAsync(user, "", null, http.RequestAborted); }
+                catch (ArgumentException e) { return await Page(http, me, store, sessions, spawner, name, null, null, 1, E(e.Message), 400); }
+                done = "Starting the server of";
+                break;
             case "stop": await sessions.StopAsync(name, "", http.RequestAborted); done = "Stopped the server of"; break;
             case "disable" when name == me.Identity!.Name: return await Page(http, me, store, sessions, spawner, name, null, null, 1, "You cannot disable yourself.", 400);
             case "disable":

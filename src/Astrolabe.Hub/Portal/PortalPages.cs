@@ -92,9 +92,13 @@ public static class PortalPages
         return Results.Redirect("/hub/login");
     }
 
-    private static async Task<IResult> Home(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, HubOptions options, string? error)
+    private static async Task<IResult> Home(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions, HubOptions options, Profiles profiles,
+        string? error)
     {
         var name = me.Identity!.Name!;
+        var groups = (await store.ListGroupsOfUsersAsync([name], http.RequestAborted))[name].ToList();
+        var choices = profiles.AvailableTo(me.HasClaim(Scopes.AdminClaim, "true"), groups);
+        var profileChoice = ProfileChoice(choices);
         var server = await store.FindServerAsync(name, "", http.RequestAborted);
         var state = server?.State ?? ServerState.Stopped;
         var last = sessions.Progress(name, "")?.Last;
@@ -104,7 +108,7 @@ public static class PortalPages
         var body = state switch
         {
             ServerState.Running => $"""
-                <p class="ok" id="state">Your server is running.</p>
+                <p class="ok" id="state">Your server is running{(server?.Profile is { } running && choices.Count > 1 ? $" (profile {E(running)})" : "")}.</p>
                 <p><a href="{E(prefix)}"><button type="button" id="open">Open my server</button></a></p>
                 <form method="post" action="/hub/stop">{Antiforgery(http)}<button class="secondary" type="submit" id="stop">Stop my server</button></form>
                 """,
@@ -128,7 +132,8 @@ public static class PortalPages
             ServerState.Stopping => """<p id="state">Your server is stopping… <a href="/hub/home">refresh</a></p>""",
             _ => $"""
                 <p id="state">Your server is not running.</p>
-                <form method="post" action="/hub/spawn">{Antiforgery(http)}<button type="submit" id="start">Start my server</button></form>
+                {(choices.Count == 0 ? "<p class=\"error\" id=\"no-profile\">No server profile is open to you yet: ask an administrator to add you to a group.</p>" :
+                  $"<form method=\"post\" action=\"/hub/spawn\">{Antiforgery(http)}{profileChoice}<button type=\"submit\" id=\"start\">Start my server</button></form>")}
                 """,
         };
         var admin = me.HasClaim(Scopes.AdminClaim, "true") ? " <span class=\"muted\">(administrator)</span>" : "";
@@ -140,7 +145,7 @@ public static class PortalPages
         body += options.MaxNamedServers == 0 ? "" : $"""
             <h2>Named servers</h2>
             {(named.Count == 0 ? "<p class=\"muted\">None running. A named server is a second server of yours, e.g. for a long job.</p>" : $"<table id=\"named\">{namedRows}</table>")}
-            <form method="post" action="/hub/spawn">{Antiforgery(http)}<input type="text" name="server" required maxlength="32" placeholder="name, e.g. analysis">
+            <form method="post" action="/hub/spawn">{Antiforgery(http)}{(choices.Count > 1 ? ProfileSelect(choices) : "")}<input type="text" name="server" required maxlength="32" placeholder="name, e.g. analysis">
               <button type="submit" id="start-named">Start a named server</button> <span class="muted">(up to {options.MaxNamedServers})</span></form>
             """;
         return Page(http, "Home", name, $"""
@@ -152,14 +157,26 @@ public static class PortalPages
             """);
     }
 
+    /// <summary>The profiles a user may choose, as radio buttons with what each gives (nothing to choose: nothing shown).</summary>
+    private static string ProfileChoice(IReadOnlyList<ServerProfile> choices) => choices.Count <= 1 ? "" :
+        "<fieldset id=\"profiles\"><legend>Server profile</legend>" + string.Concat(choices.Select((p, i) => $"""
+            <p><label><input type="radio" name="profile" value="{E(p.Name)}"{(i == 0 ? " checked" : "")}> <strong>{E(p.DisplayName)}</strong>
+            <span class="muted">— {E(p.Summary)}{(p.Description.Length > 0 ? ". " + E(p.Description) : "")}</span></label></p>
+            """)) + "</fieldset>";
+
+    private static string ProfileSelect(IReadOnlyList<ServerProfile> choices) =>
+        "<select name=\"profile\" aria-label=\"profile\">" + string.Concat(choices.Select(p => $"<option value=\"{E(p.Name)}\">{E(p.DisplayName)}</option>")) + "</select> ";
+
     private static async Task<IResult> Spawn(HttpContext http, ClaimsPrincipal me, HubStore store, ServerSessions sessions)
     {
         if (await AntiforgeryErrorAsync(http) is { } bad) return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(bad));
         var user = await store.FindUserAsync(me.Identity!.Name!, http.RequestAborted);
         if (user is null || user.Disabled) return Results.Redirect("/hub/login");
-        var server = (await http.Request.ReadFormAsync(http.RequestAborted))["server"].ToString().Trim();
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var server = form["server"].ToString().Trim();
+        var profile = form["profile"].ToString().Trim();
         sessions.ClearNotice(user.Name, server);
-        try { await sessions.StartAsync(user, server, http.RequestAborted); }
+        try { await sessions.StartAsync(user, server, profile.Length == 0 ? null : profile, http.RequestAborted); }
         catch (ArgumentException e) { return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(e.Message)); }
         return Results.Redirect(server.Length == 0 ? "/hub/home" : "/hub/home?started=" + Uri.EscapeDataString(server));
     }

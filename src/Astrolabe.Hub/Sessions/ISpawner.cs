@@ -25,8 +25,10 @@ public interface ISpawner
     long? MemoryLimitBytes(string state) => null;
 }
 
-/// <summary>What to start: whose server, which one, and the JupyterHub environment it needs.</summary>
-public sealed record SpawnRequest(string User, string ServerName, string ServicePrefix, IReadOnlyDictionary<string, string> Environment);
+/// <summary>What to start: whose server, which one, with which profile's limits, image and archive, and the
+/// JupyterHub environment it needs.</summary>
+public sealed record SpawnRequest(string User, string ServerName, string ServicePrefix, IReadOnlyDictionary<string, string> Environment,
+    ServerProfile Profile);
 
 /// <summary>A started server: where to reach it and how to find it again.</summary>
 public sealed record SpawnedServer(Uri Url, string State);

@@ -42,14 +42,15 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         await File.AppendAllTextAsync(log, $"---- {DateTimeOffset.UtcNow:O} starting on port {port}\n", ct);
 
         // Limits: a control group joined before exec, so the server and everything it starts are inside.
-        long? memory = options.MemoryLimitMiB > 0 ? options.MemoryLimitMiB * 1024 * 1024 : null;
-        double? cpus = options.CpuLimit > 0 ? options.CpuLimit : null;
+        var profile = request.Profile;
+        long? memory = profile.MemoryLimitMiB > 0 ? profile.MemoryLimitMiB * 1024 * 1024 : null;
+        double? cpus = profile.CpuLimit > 0 ? profile.CpuLimit : null;
         var leaf = $"{request.User}{(request.ServerName.Length > 0 ? "-" + request.ServerName : "")}";
         IReadOnlyList<string> joins = [];
         if (Groups.Value is { } groups && (memory is not null || cpus is not null))
         {
             joins = groups.Create(leaf, memory, cpus);
-            progress.Report($"Limits: {(memory is null ? "no memory limit" : $"{options.MemoryLimitMiB} MiB memory")}, {(cpus is null ? "no CPU limit" : $"{cpus} CPU")}");
+            progress.Report($"Limits of profile {profile.Name}: {(memory is null ? "no memory limit" : $"{profile.MemoryLimitMiB} MiB memory")}, {(cpus is null ? "no CPU limit" : $"{cpus} CPU")}");
         }
         var rlimitMemory = memory is not null && Groups.Value?.LimitsMemory != true; // fallback: address-space limit
 
@@ -64,8 +65,8 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         psi.ArgumentList.Add("/usr/bin/setsid");
         if (Sandboxes)
         {
-            foreach (var a in SandboxArguments(home)) psi.ArgumentList.Add(a);
-            progress.Report("Sandbox: system read-only, your home writable" + (options.ArchivePath.Length > 0 ? ", archive read-only at /archive" : ""));
+            foreach (var a in SandboxArguments(home, profile.ArchivePath)) psi.ArgumentList.Add(a);
+            progress.Report("Sandbox: system read-only, your home writable" + (profile.ArchivePath.Length > 0 ? ", archive read-only at /archive" : ""));
         }
         if (rlimitMemory)
             foreach (var a in new[] { "/usr/bin/prlimit", $"--as={memory}", "--" }) psi.ArgumentList.Add(a);
@@ -140,7 +141,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
 
     /// <summary>bwrap: the system read-only, the user's home at its own path read-write (so the rest of the data root,
     /// other homes included, does not exist inside), private /tmp and /run, the archive read-only at /archive.</summary>
-    private IEnumerable<string> SandboxArguments(string home)
+    private static IEnumerable<string> SandboxArguments(string home, string archive)
     {
         var args = new List<string> { "/usr/bin/bwrap", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc" };
         foreach (var link in new[] { "bin", "sbin", "lib", "lib64", "lib32" })
@@ -156,7 +157,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         for (var dir = Path.GetDirectoryName(home); dir is not null && dir != "/"; dir = Path.GetDirectoryName(dir)) ancestors.Insert(0, dir);
         foreach (var dir in ancestors) args.AddRange(["--perms", "0711", "--dir", dir]);
         args.AddRange(["--bind", home, home, "--unshare-ipc", "--unshare-uts", "--hostname", "astrolabe", "--chdir", home]);
-        if (options.ArchivePath.Length > 0) args.AddRange(["--ro-bind", Path.GetFullPath(options.ArchivePath), "/archive"]);
+        if (archive.Length > 0) args.AddRange(["--ro-bind", Path.GetFullPath(archive), "/archive"]);
         args.Add("--");
         return args;
     }

@@ -8,7 +8,8 @@ namespace Astrolabe.Hub.Sessions;
 
 /// <summary>The lifecycle of notebook servers: start (with progress), readiness, routing, activity, stop, and
 /// re-adoption of live servers after a hub restart. State lives in the database so any replica can route.</summary>
-public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts accounts, HubOptions options, ILogger<ServerSessions> log, TimeProvider clock)
+public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts accounts, Profiles profiles, HubOptions options, ILogger<ServerSessions> log,
+    TimeProvider clock)
 {
     private readonly ConcurrentDictionary<(string User, string Server), SpawnProgress> _progress = new();
     private readonly ConcurrentDictionary<(string User, string Server), CancellationTokenSource> _starting = new();
@@ -39,9 +40,13 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
     public string ApiUrl => options.InternalApiUrl.Length > 0 ? options.InternalApiUrl.TrimEnd('/')
         : new Uri(new Uri(options.Listen.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "[::1]")), "/hub/api").ToString();
 
-    /// <summary>Starts a server unless it is already starting or running. Returns false when it already was.</summary>
-    public async Task<bool> StartAsync(UserRecord user, string server, CancellationToken ct)
+    /// <summary>Starts a server with a profile (null: the first the user may use) unless it is already starting or
+    /// running. Returns false when it already was. A profile that does not exist or is not open to the user throws
+    /// <see cref="ProfileException"/>; a bad server name or too many servers, <see cref="ArgumentException"/>.</summary>
+    public async Task<bool> StartAsync(UserRecord user, string server, string? profileName, CancellationToken ct)
     {
+        var groups = (await store.ListGroupsOfUsersAsync([user.Name], ct))[user.Name].ToList();
+        var profile = profiles.Choose(profileName, user.Name, user.Admin, groups);
         if (server.Length > 0)
         {
             if (!ServerName.IsValid(server, out var why)) throw new ArgumentException(why);
@@ -51,16 +56,17 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 throw new ArgumentException($"You already run {live} named server(s), the most allowed (Hub:MaxNamedServers = {options.MaxNamedServers}); stop one first.");
         }
         if (!await store.TransitionServerAsync(user.Name, server, [ServerState.Stopped], ServerState.Starting, ct)) return false;
+        await store.SetServerProfileAsync(user.Name, server, profile.Name, ct);
         var progress = new SpawnProgress();
         _progress[(user.Name, server)] = progress;
         var cts = new CancellationTokenSource(TimeSpan.FromSeconds(options.SpawnTimeoutSeconds));
         _starting[(user.Name, server)] = cts;
-        progress.Add(new ProgressEvent(0, "Server requested"));
-        _ = Task.Run(() => SpawnAsync(user, server, progress, cts.Token), CancellationToken.None);
+        progress.Add(new ProgressEvent(0, $"Server requested with profile {profile.DisplayName} ({profile.Summary})"));
+        _ = Task.Run(() => SpawnAsync(user, server, profile, progress, cts.Token), CancellationToken.None);
         return true;
     }
 
-    private async Task SpawnAsync(UserRecord user, string server, SpawnProgress progress, CancellationToken ct)
+    private async Task SpawnAsync(UserRecord user, string server, ServerProfile profile, SpawnProgress progress, CancellationToken ct)
     {
         var key = (user.Name, server);
         string? state = null;
@@ -89,7 +95,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 ["JUPYTERHUB_DEFAULT_URL"] = options.DefaultUrl,
             };
             var reporter = new Progress<string>(m => progress.Add(new ProgressEvent(Math.Min(60, (progress.Last?.Progress ?? 0) + 15), m)));
-            var spawned = await spawner.StartAsync(new SpawnRequest(user.Name, server, prefix, env), reporter, ct);
+            var spawned = await spawner.StartAsync(new SpawnRequest(user.Name, server, prefix, env, profile), reporter, ct);
             state = spawned.State;
             await store.SetSpawnerStateAsync(user.Name, server, state, CancellationToken.None);
             progress.Add(new ProgressEvent(70, "Waiting for the server to answer"));

@@ -95,6 +95,17 @@ public sealed class HubDatabase
                 last_activity BIGINT,
                 PRIMARY KEY (user_id, name)
             );
+            CREATE TABLE IF NOT EXISTS groups (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                created BIGINT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS group_members (
+                group_id BIGINT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, user_id)
+            );
+            CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_id);
             CREATE TABLE IF NOT EXISTS oauth_codes (
                 code_hash TEXT PRIMARY KEY,
                 client_id TEXT NOT NULL,
@@ -106,6 +117,7 @@ public sealed class HubDatabase
             """);
         // Columns added after the first release of a table.
         await AddColumnAsync(db, "users", "expires", "BIGINT", ct);
+        await AddColumnAsync(db, "servers", "profile", "TEXT", ct);
         await tx.CommitAsync(ct);
     }
 

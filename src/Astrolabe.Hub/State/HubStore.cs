@@ -85,7 +85,7 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
     /// <summary>A page of users ordered by name, optionally only those with a server in a given state (`ready`,
     /// `active` meaning starting/running/stopping, `inactive` meaning none), with the total for pagination.</summary>
     public async Task<(IReadOnlyList<UserRecord> Users, long Total)> ListUsersAsync(string? state, int offset, int limit, CancellationToken ct = default,
-        string? nameFilter = null)
+        string? nameFilter = null, UserSort sort = UserSort.Name, bool descending = false)
     {
         var conditions = new List<string>();
         conditions.Add(state switch
@@ -106,8 +106,16 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         await using var db = await database.OpenAsync(ct);
         var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM users {where}", p, cancellationToken: ct));
         var rows = await db.QueryAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users {where} ORDER BY name LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
+            $"SELECT {UserColumns} FROM users {where} ORDER BY {OrderBy(sort, descending)} LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
         return (rows.Select(r => r.ToRecord()).ToList(), total);
+    }
+
+    /// <summary>ORDER BY for a user sort: never-active users last either way, ties broken by name (so pages are stable).</summary>
+    private static string OrderBy(UserSort sort, bool descending)
+    {
+        var column = sort switch { UserSort.LastActivity => "last_activity", UserSort.Created => "created", _ => "name" };
+        var nulls = sort == UserSort.LastActivity ? "CASE WHEN last_activity IS NULL THEN 1 ELSE 0 END, " : "";
+        return $"{nulls}{column} {(descending ? "DESC" : "ASC")}" + (sort == UserSort.Name ? "" : ", name");
     }
 
     /// <summary>The columns an administrator may sort the user list by.</summary>
@@ -125,13 +133,10 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
             where = "WHERE name LIKE @pattern ESCAPE '!'";
             p.Add("pattern", "%" + LikeLiteral(search) + "%");
         }
-        var column = sort switch { UserSort.LastActivity => "last_activity", UserSort.Created => "created", _ => "name" };
-        var direction = descending ? "DESC" : "ASC";
-        var nulls = sort == UserSort.LastActivity ? $"CASE WHEN last_activity IS NULL THEN 1 ELSE 0 END, " : "";
         await using var db = await database.OpenAsync(ct);
         var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM users {where}", p, cancellationToken: ct));
         var rows = await db.QueryAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users {where} ORDER BY {nulls}{column} {direction}, name LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
+            $"SELECT {UserColumns} FROM users {where} ORDER BY {OrderBy(sort, descending)} LIMIT @limit OFFSET @offset", p, cancellationToken: ct));
         return (rows.Select(r => r.ToRecord()).ToList(), total);
     }
 
@@ -308,13 +313,14 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
 
     // ---- servers ----
 
-    private sealed record ServerRow(string uname, string name, string state, string? url, string? spawner_state, long? started, long? last_activity)
+    private sealed record ServerRow(string uname, string name, string state, string? url, string? spawner_state, long? started, long? last_activity,
+        string? profile)
     {
-        public ServerRecord ToRecord() => new(uname, name, Enum.Parse<ServerState>(state), url, spawner_state, Time(started), Time(last_activity));
+        public ServerRecord ToRecord() => new(uname, name, Enum.Parse<ServerState>(state), url, spawner_state, Time(started), Time(last_activity), profile);
     }
 
     private const string ServerSelect =
-        "SELECT u.name AS uname, s.name, s.state, s.url, s.spawner_state, s.started, s.last_activity FROM servers s JOIN users u ON u.id = s.user_id ";
+        "SELECT u.name AS uname, s.name, s.state, s.url, s.spawner_state, s.started, s.last_activity, s.profile FROM servers s JOIN users u ON u.id = s.user_id ";
 
     public async Task<ServerRecord?> FindServerAsync(string userName, string serverName, CancellationToken ct = default)
     {
@@ -359,6 +365,15 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
             new { to = to.ToString(), userId, serverName, started }, cancellationToken: ct)) > 0;
     }
 
+    /// <summary>Records which profile a starting server was given (shown to admins, kept through restarts).</summary>
+    public async Task SetServerProfileAsync(string userName, string serverName, string? profile, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        await db.ExecuteAsync(new CommandDefinition(
+            "UPDATE servers SET profile = @profile WHERE user_id = (SELECT id FROM users WHERE name = @userName) AND name = @serverName",
+            new { userName, serverName, profile }, cancellationToken: ct));
+    }
+
     public async Task SetServerRunningAsync(string userName, string serverName, string url, string spawnerState, CancellationToken ct = default)
     {
         await using var db = await database.OpenAsync(ct);
@@ -380,7 +395,7 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
     {
         await using var db = await database.OpenAsync(ct);
         await db.ExecuteAsync(new CommandDefinition(
-            "UPDATE servers SET state = 'Stopped', url = NULL, spawner_state = NULL, started = NULL " +
+            "UPDATE servers SET state = 'Stopped', url = NULL, spawner_state = NULL, started = NULL, profile = NULL " +
             "WHERE user_id = (SELECT id FROM users WHERE name = @userName) AND name = @serverName",
             new { userName, serverName }, cancellationToken: ct));
     }
@@ -395,5 +410,93 @@ public sealed class HubStore(HubDatabase database, TimeProvider clock)
         await db.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET last_activity = @t WHERE name = @userName AND (last_activity IS NULL OR last_activity < @t)",
             new { userName, t }, cancellationToken: ct));
+    }
+    // ---- groups ----
+
+    /// <summary>Creates a group; false when the name is taken.</summary>
+    public async Task<bool> AddGroupAsync(string name, CancellationToken ct = default)
+    {
+        GroupName.Check(name);
+        await using var db = await database.OpenAsync(ct);
+        return await db.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO groups (name, created) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING", new { name, now = Now }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Deletes a group and its memberships (not its members); false when there was none.</summary>
+    public async Task<bool> RemoveGroupAsync(string name, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        return await db.ExecuteAsync(new CommandDefinition("DELETE FROM groups WHERE name = @name", new { name }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<GroupRecord?> FindGroupAsync(string name, CancellationToken ct = default) =>
+        (await ListGroupsAsync(0, 1, ct, name)).Groups.FirstOrDefault();
+
+    /// <summary>A page of groups ordered by name, each with its members, and the total.</summary>
+    public async Task<(IReadOnlyList<GroupRecord> Groups, long Total)> ListGroupsAsync(int offset, int limit, CancellationToken ct = default, string? onlyName = null)
+    {
+        await using var db = await database.OpenAsync(ct);
+        var where = onlyName is null ? "" : "WHERE name = @onlyName";
+        var p = new { offset, limit, onlyName };
+        var total = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM groups {where}", p, cancellationToken: ct));
+        var groups = (await db.QueryAsync<(long Id, string Name, long Created)>(new CommandDefinition(
+            $"SELECT id, name, created FROM groups {where} ORDER BY name LIMIT @limit OFFSET @offset", p, cancellationToken: ct))).ToList();
+        if (groups.Count == 0) return ([], total);
+        var ids = new DynamicParameters();
+        var list = string.Join(", ", groups.Select((g, i) => { ids.Add("g" + i, g.Id); return "@g" + i; }));
+        var members = (await db.QueryAsync<(long GroupId, string User)>(new CommandDefinition(
+            $"SELECT m.group_id, u.name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id IN ({list}) ORDER BY u.name",
+            ids, cancellationToken: ct))).ToLookup(m => m.GroupId, m => m.User);
+        return (groups.Select(g => new GroupRecord(g.Name, Time(g.Created), members[g.Id].ToList())).ToList(), total);
+    }
+
+    /// <summary>What a membership change found: whether the group exists, and which of the named users do not.</summary>
+    public sealed record MembershipChange(bool GroupFound, IReadOnlyList<string> UnknownUsers)
+    {
+        public bool Done => GroupFound && UnknownUsers.Count == 0;
+    }
+
+    /// <summary>Adds users to a group. Nothing changes unless the group and every user exist.</summary>
+    public Task<MembershipChange> AddGroupMembersAsync(string group, IReadOnlyCollection<string> users, CancellationToken ct = default) =>
+        ChangeMembersAsync(group, users, add: true, ct);
+
+    /// <summary>Removes users from a group; names that are not members (or not users) are ignored but reported.</summary>
+    public Task<MembershipChange> RemoveGroupMembersAsync(string group, IReadOnlyCollection<string> users, CancellationToken ct = default) =>
+        ChangeMembersAsync(group, users, add: false, ct);
+
+    private async Task<MembershipChange> ChangeMembersAsync(string group, IReadOnlyCollection<string> users, bool add, CancellationToken ct)
+    {
+        await using var db = await database.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var groupId = await db.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM groups WHERE name = @group", new { group }, tx, cancellationToken: ct));
+        if (groupId is null) return new MembershipChange(false, []);
+        var ids = new List<long>();
+        var missing = new List<string>();
+        foreach (var user in users.Distinct())
+        {
+            var id = await db.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM users WHERE name = @user", new { user }, tx, cancellationToken: ct));
+            if (id is { } v) ids.Add(v); else missing.Add(user);
+        }
+        if (missing.Count > 0 && add) return new MembershipChange(true, missing);
+        foreach (var id in ids)
+            await db.ExecuteAsync(new CommandDefinition(add
+                ? "INSERT INTO group_members (group_id, user_id) VALUES (@groupId, @id) ON CONFLICT DO NOTHING"
+                : "DELETE FROM group_members WHERE group_id = @groupId AND user_id = @id", new { groupId, id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new MembershipChange(true, missing);
+    }
+
+    /// <summary>The groups each of these users belongs to.</summary>
+    public async Task<ILookup<string, string>> ListGroupsOfUsersAsync(IEnumerable<string> userNames, CancellationToken ct = default)
+    {
+        var names = userNames.Distinct().ToArray();
+        if (names.Length == 0) return Array.Empty<(string, string)>().ToLookup(x => x.Item1, x => x.Item2);
+        await using var db = await database.OpenAsync(ct);
+        var p = new DynamicParameters();
+        var list = string.Join(", ", names.Select((n, i) => { p.Add("n" + i, n); return "@n" + i; }));
+        var rows = await db.QueryAsync<(string User, string Group)>(new CommandDefinition(
+            $"SELECT u.name, g.name FROM group_members m JOIN users u ON u.id = m.user_id JOIN groups g ON g.id = m.group_id " +
+            $"WHERE u.name IN ({list}) ORDER BY g.name", p, cancellationToken: ct));
+        return rows.ToLookup(r => r.User, r => r.Group);
     }
 }

@@ -16,6 +16,10 @@ public enum TokenKind { Api, Server, OAuth }
 
 /// <summary>A notebook server as stored: enough for any hub replica to route to it and for a restarted hub to find it.</summary>
 public sealed record ServerRecord(
-    string UserName, string Name, ServerState State, string? Url, string? SpawnerState, DateTimeOffset? Started, DateTimeOffset? LastActivity);
+    string UserName, string Name, ServerState State, string? Url, string? SpawnerState, DateTimeOffset? Started, DateTimeOffset? LastActivity,
+    string? Profile = null);
 
 public enum ServerState { Stopped, Starting, Running, Stopping }
+
+/// <summary>A group of users, as stored: profiles name the groups that may use them.</summary>
+public sealed record GroupRecord(string Name, DateTimeOffset Created, IReadOnlyList<string> Users);

@@ -72,7 +72,8 @@ public static class UserCommands
 
     private static string ReadPassword() => (Console.In.ReadLine() ?? "").TrimEnd('\r', '\n');
 
-    private static async Task<int> Run(ParseResult parse, Func<Accounts, CancellationToken, Task<int>> action, CancellationToken ct)
+    /// <summary>Opens the hub database with the same settings as `serve` and runs one command against it.</summary>
+    internal static async Task<int> Run(ParseResult parse, Func<Accounts, CancellationToken, Task<int>> action, CancellationToken ct)
     {
         try
         {

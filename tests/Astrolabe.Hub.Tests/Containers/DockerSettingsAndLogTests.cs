@@ -1,4 +1,5 @@
 using System.Text;
+using Astrolabe.Hub.Sessions;
 using Astrolabe.Hub.Sessions.Containers;
 
 namespace Astrolabe.Hub.Tests.Containers;
@@ -66,18 +67,46 @@ public sealed class DockerSettingsAndLogTests
     [Fact]
     public void Hub_wide_limits_and_archive_apply_to_containers_unless_the_docker_settings_say_otherwise()
     {
-        var hubWide = new HubOptions { MemoryLimitMiB = 3072, CpuLimit = 2, ArchivePath = "/srv/archive" };
-        using (var spawner = new DockerSpawner(hubWide, new Sessions.UnixAccounts("astro-")))
-            Assert.Equal((3072L, 2.0, "/srv/archive"), (spawner.MemoryLimitMiB, spawner.CpuLimit, spawner.ArchiveFolder));
+        static ServerProfile Default(HubOptions o) => Assert.Single(new Profiles(o).All);
+        var hubWide = new HubOptions { Spawner = "docker", MemoryLimitMiB = 3072, CpuLimit = 2, ArchivePath = "/srv/archive" };
+        Assert.Equal((3072L, 2.0, "/srv/archive", hubWide.Docker.Image), (Default(hubWide).MemoryLimitMiB, Default(hubWide).CpuLimit, Default(hubWide).ArchivePath, Default(hubWide).Image));
         var own = new HubOptions
         {
+            Spawner = "docker",
             MemoryLimitMiB = 3072,
             CpuLimit = 2,
             ArchivePath = "/srv/archive",
             Docker = new DockerOptions { MemoryLimitMiB = 0, CpuLimit = 0.5, ArchiveFolder = "/srv/other" },
         };
-        using (var spawner = new DockerSpawner(own, new Sessions.UnixAccounts("astro-")))
-            Assert.Equal((0L, 0.5, "/srv/other"), (spawner.MemoryLimitMiB, spawner.CpuLimit, spawner.ArchiveFolder));
+        Assert.Equal((0L, 0.5, "/srv/other"), (Default(own).MemoryLimitMiB, Default(own).CpuLimit, Default(own).ArchivePath));
+    }
+
+    [Fact]
+    public void A_profile_gives_its_container_its_own_image_limits_and_archive()
+    {
+        var options = new HubOptions
+        {
+            Spawner = "docker",
+            MemoryLimitMiB = 2048,
+            Profiles =
+            [
+                new ProfileOptions { Name = "small" },
+                new ProfileOptions { Name = "large", MemoryLimitMiB = 16384, CpuLimit = 4, Image = "localhost/astro-big:2", ArchivePath = "/srv/alma", Groups = ["alma"] },
+            ],
+        };
+        var profiles = new Profiles(options);
+        using var spawner = new DockerSpawner(options, new Sessions.UnixAccounts("astro-"));
+        var env = new Dictionary<string, string>();
+        var large = spawner.Spec(new SpawnRequest("ada", "", "/user/ada/", env, profiles.All[1]), "/data/users/ada", (1001, 1001));
+        Assert.Equal("localhost/astro-big:2", large.Image);
+        Assert.Equal(16384L * 1024 * 1024, large.HostConfig.Memory);
+        Assert.Equal(4_000_000_000L, large.HostConfig.NanoCpus);
+        Assert.Contains($"/srv/alma:{options.Docker.ArchiveMountPath}:ro", large.HostConfig.Binds!);
+        var small = spawner.Spec(new SpawnRequest("ada", "", "/user/ada/", env, profiles.All[0]), "/data/users/ada", (1001, 1001));
+        Assert.Equal(options.Docker.Image, small.Image);
+        Assert.Equal(2048L * 1024 * 1024, small.HostConfig.Memory);
+        Assert.Null(small.HostConfig.NanoCpus);
+        Assert.DoesNotContain(small.HostConfig.Binds!, b => b.EndsWith(":ro", StringComparison.Ordinal));
     }
 
     [Fact]

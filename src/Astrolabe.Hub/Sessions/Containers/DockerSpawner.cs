@@ -29,20 +29,12 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         _docker = options.Docker;
         _accounts = accounts;
         _engine = new DockerEngine(_docker.Socket);
-        MemoryLimitMiB = _docker.MemoryLimitMiB ?? options.MemoryLimitMiB;
-        CpuLimit = _docker.CpuLimit ?? options.CpuLimit;
-        ArchiveFolder = _docker.ArchiveFolder.Length > 0 ? _docker.ArchiveFolder : options.ArchivePath;
         HubId = _docker.HubId.Length > 0 ? _docker.HubId
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FullDataRoot)))[..12];
     }
 
     /// <summary>The `astrolabe.hub` label value of this hub's containers.</summary>
     public string HubId { get; }
-
-    /// <summary>The limits and archive in force: the `Hub:Docker` setting, or the hub-wide one when that is unset.</summary>
-    public long MemoryLimitMiB { get; }
-    public double CpuLimit { get; }
-    public string ArchiveFolder { get; }
 
     public DockerEngine Engine => _engine;
 
@@ -60,8 +52,10 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         try
         {
             await _engine.PingAsync(ct);
-            if (!await _engine.ImageExistsAsync(_docker.Image, ct))
-                throw new SpawnException($"The image {_docker.Image} is not present in the container engine (setting Hub:Docker:Image); " +
+            var image = request.Profile.Image ?? _docker.Image;
+            if (!await _engine.ImageExistsAsync(image, ct))
+                throw new SpawnException($"The image {image} is not present in the container engine " +
+                                         $"(setting {(request.Profile.Image is null ? "Hub:Docker:Image" : $"Image of profile {request.Profile.Name}")}); " +
                                          "build it with deploy/podman/build-image.sh.");
 
             progress.Report("Preparing home directory");
@@ -79,7 +73,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
                 await _engine.DeleteContainerAsync(old.Id, ct);
             }
 
-            progress.Report($"Creating a container from {_docker.Image}");
+            progress.Report($"Creating a container from {image} (profile {request.Profile.Name}: {request.Profile.Summary})");
             var name = ContainerName(request.User, request.ServerName);
             var id = await _engine.CreateContainerAsync(name, Spec(request, home, ids), ct);
             try
@@ -92,7 +86,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
                     var tail = await ReadLogsAsync(id, 20, CancellationToken.None);
                     throw new SpawnException($"The notebook server container exited at once (exit code {info?.ExitCode}). Its last lines:\n{tail}");
                 }
-                var state = new State(id, name, port, MemoryLimitMiB * 1024 * 1024);
+                var state = new State(id, name, port, request.Profile.MemoryLimitMiB * 1024 * 1024);
                 return new SpawnedServer(new Uri($"http://{UrlHost(_docker.PublishAddress)}:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
             }
             catch
@@ -129,7 +123,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         if (info is null) return "";
         var tail = await ReadLogsAsync(s.ContainerId, lines, ct);
         return info.OomKilled
-            ? $"The server was killed because it used more than its memory limit of {MemoryLimitMiB} MiB (setting Hub:Docker:MemoryLimitMiB or Hub:MemoryLimitMiB).\n{tail}"
+            ? $"The server was killed because it used more than its memory limit of {s.MemoryBytes / (1024 * 1024)} MiB (its profile's limit).\n{tail}"
             : tail;
     }
 
@@ -169,8 +163,10 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         catch (DockerEngineException e) { return $"(its log could not be read: {e.Message})"; }
     }
 
-    private ContainerSpec Spec(SpawnRequest request, string home, (int Uid, int Gid) ids)
+    /// <summary>The container a request becomes: its profile's image, limits and archive, the user's home, labels.</summary>
+    public ContainerSpec Spec(SpawnRequest request, string home, (int Uid, int Gid) ids)
     {
+        var profile = request.Profile;
         var inside = HomeInContainer(request.User);
         var env = new Dictionary<string, string>(request.Environment)
         {
@@ -181,12 +177,12 @@ public sealed class DockerSpawner : ISpawner, IDisposable
             ["LANG"] = "C.UTF-8",
         };
         var binds = new List<string> { $"{home}:{inside}:rw" };
-        if (ArchiveFolder.Length > 0) binds.Add($"{ArchiveFolder}:{_docker.ArchiveMountPath}:ro");
+        if (profile.ArchivePath.Length > 0) binds.Add($"{profile.ArchivePath}:{_docker.ArchiveMountPath}:ro");
         binds.AddRange(_docker.ExtraBinds);
-        var memory = MemoryLimitMiB > 0 ? MemoryLimitMiB * 1024 * 1024 : (long?)null;
+        var memory = profile.MemoryLimitMiB > 0 ? profile.MemoryLimitMiB * 1024 * 1024 : (long?)null;
         return new ContainerSpec
         {
-            Image = _docker.Image,
+            Image = profile.Image ?? _docker.Image,
             Cmd = [_options.SingleUserCommand, "--ip=0.0.0.0", $"--port={ServerPort}"],
             Env = env.Select(e => $"{e.Key}={e.Value}").ToList(),
             User = $"{ids.Uid}:{ids.Gid}",
@@ -197,7 +193,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
             {
                 Memory = memory,
                 MemorySwap = memory,
-                NanoCpus = CpuLimit > 0 ? (long)Math.Round(CpuLimit * 1e9) : null,
+                NanoCpus = profile.CpuLimit > 0 ? (long)Math.Round(profile.CpuLimit * 1e9) : null,
                 PidsLimit = _docker.PidsLimit > 0 ? _docker.PidsLimit : null,
                 Binds = binds,
                 PortBindings = new Dictionary<string, IReadOnlyList<PortBinding>>
