@@ -1,6 +1,11 @@
-// Hub benchmark: spawn-to-ready time of the real jupyterhub-singleuser under our hub, and the latency a trivial
-// request gains through our proxy compared with going straight to the server, as medians, in one run.
+// Hub benchmark, two modes.
+// In-process (default): spawn-to-ready time of the real jupyterhub-singleuser under a hub started inside this process,
+// the latency a trivial request gains through our proxy, and admin-page timings over 10,002 users.
 //   dotnet run -c Release --project bench/hub -- [--spawns 10] [--requests 2000]
+// Side by side: the same workload against hub processes started elsewhere (bench/jupyterhub/run.sh starts Debian's
+// JupyterHub and `astrolabe serve`), each given as name,url,service-token,pid; ratios against the baseline.
+//   dotnet run -c Release --project bench/hub -- --target jupyterhub,http://127.0.0.1:P,TOKEN,PID --target astrolabe,... --baseline jupyterhub
+// Users per machine: the same, ramping users one after another with every earlier server kept running (--ramp).
 // Run as root on a machine of the project's kind (2 cores); nothing here leaves 127.0.0.1.
 using System.Diagnostics;
 using System.Net;
@@ -16,12 +21,20 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+var targets = args.Select((a, i) => (a, i)).Where(x => x.a == "--target" && x.i + 1 < args.Length).Select(x => HubTarget.Parse(args[x.i + 1])).ToList();
+if (targets.Count > 0)
+{
+    var baseline = StrArg("--baseline") ?? targets[0].Name;
+    if (args.Contains("--ramp"))
+        await Ramp.RunAsync(targets, baseline, Arg("--cap", 120), Arg("--min-free-mib", 4096), Arg("--minutes", 20), StrArg("--users-from") ?? "u");
+    else
+        await SideBySide.RunAsync(targets, baseline, Arg("--spawns", 5), Arg("--requests", 1000));
+    foreach (var t in targets) t.Dispose();
+    return;
+}
+
 var spawns = Arg("--spawns", 10);
 var requests = Arg("--requests", 2000);
-var jupyterhub = StrArg("--jupyterhub");           // e.g. http://127.0.0.1:PORT (bench/jupyterhub/run.sh starts it)
-var jupyterhubToken = StrArg("--jupyterhub-token");
-var jupyterhubUser = StrArg("--jupyterhub-user") ?? "jhbench";
-var jupyterhubDirect = StrArg("--jupyterhub-direct"); // the user server's own address (fixed port)
 var dataRoot = Path.Combine(Path.GetTempPath(), "astrolabe-bench-" + Guid.NewGuid().ToString("N")[..8]);
 var port = FreePort();
 var hubUrl = new Uri($"http://127.0.0.1:{port}");
@@ -107,42 +120,6 @@ try
     foreach (var (path, median) in adminTimes) Console.WriteLine($"admin page with 10,002 users, {path}: median {median:F2} ms");
     Console.WriteLine($"200 concurrent GET /hub/api/users/<name>: median {concurrent:F1} ms for all 200");
     Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB");
-    if (jupyterhub is not null && jupyterhubToken is not null && jupyterhubDirect is not null)
-    {
-        using var jh = new HttpClient { BaseAddress = new Uri(jupyterhub) };
-        jh.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", jupyterhubToken);
-        await jh.PostAsync($"/hub/api/users/{jupyterhubUser}", null); // create the user (409 when it exists)
-        await StartAsync(jh, jupyterhubUser);
-        await StopAsync(jh, jupyterhubUser);
-        var jhSpawns = new List<double>();
-        for (var i = 0; i < spawns; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await StartAsync(jh, jupyterhubUser);
-            jhSpawns.Add(sw.Elapsed.TotalMilliseconds);
-            if (i < spawns - 1) await StopAsync(jh, jupyterhubUser);
-        }
-        using var jhClient = new HttpClient();
-        jhClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", jupyterhubToken);
-        var jhProxied = new Uri(new Uri(jupyterhub), $"/user/{jupyterhubUser}/api");
-        var jhDirect = new Uri(new Uri(jupyterhubDirect), $"/user/{jupyterhubUser}/api");
-        for (var i = 0; i < 200; i++) { await jhClient.GetAsync(jhProxied); await jhClient.GetAsync(jhDirect); }
-        var jhP = new List<double>(); var jhD = new List<double>();
-        for (var i = 0; i < requests; i++) { jhD.Add(await TimeAsync(jhClient, jhDirect)); jhP.Add(await TimeAsync(jhClient, jhProxied)); }
-        var jhConcurrent = await ConcurrentAsync(jh, $"/hub/api/users/{jupyterhubUser}");
-        var jhMemory = ProcessesMiB("jupyterhub -f") + ProcessesMiB("configurable-http-proxy");
-        await StopAsync(jh, jupyterhubUser);
-
-        var jhSpawn = Median(jhSpawns);
-        var jhOverhead = Median(jhP) - Median(jhD);
-        var ourOverhead = proxyMedian - directMedian;
-        Console.WriteLine();
-        Console.WriteLine($"JupyterHub 3.0 + configurable-http-proxy, same machine, same run, same spawn command:");
-        Console.WriteLine($"  spawn to ready median {jhSpawn:F0} ms          -> Astrolabe/JupyterHub {spawnMedian / jhSpawn:F2} (target <= 0.5)");
-        Console.WriteLine($"  proxied {Median(jhP):F3} ms vs direct {Median(jhD):F3} ms: overhead {jhOverhead:F3} ms -> Astrolabe/JupyterHub {ourOverhead / jhOverhead:F2} (target <= 0.25)");
-        Console.WriteLine($"  hub + proxy resident memory {jhMemory:F0} MiB -> Astrolabe/JupyterHub {ourMemory / jhMemory:F2} (target <= 0.5)");
-        Console.WriteLine($"  200 concurrent API calls {jhConcurrent:F1} ms -> JupyterHub/Astrolabe {jhConcurrent / concurrent:F1}x (target >= 10)");
-    }
     Console.WriteLine("reference (DESIGN.md, JupyterHub 3.0 + configurable-http-proxy on this machine kind, not measured in this run): " +
                       "spawn ≈ 2200 ms median; proxied 2.8 ms vs direct 1.2 ms (ratio 2.33)");
 }
@@ -189,23 +166,6 @@ static double ResidentMiB(int pid)
     foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     return 0;
-}
-
-// Resident memory of every process whose command line contains `pattern`.
-static double ProcessesMiB(string pattern)
-{
-    var total = 0.0;
-    foreach (var dir in Directory.GetDirectories("/proc"))
-    {
-        if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-        try
-        {
-            var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-            if (cmd.Contains(pattern) && !cmd.Contains("dotnet")) total += ResidentMiB(pid);
-        }
-        catch (IOException) { }
-    }
-    return total;
 }
 
 static async Task<double> TimeAsync(HttpClient client, Uri url)
