@@ -252,7 +252,8 @@ internal sealed partial class SqlWriter
                     {
                         var (ra, _) = NumericArgument(f, 0, scope);
                         var (dec, _) = NumericArgument(f, 1, scope);
-                        return new Geometry($"{G("point")}({ra}, {dec})", ValueType.Point with { Ucd = "pos.eq" }, ra, dec, null,
+                        // "pos": UCD1+ lists "pos.eq" as a secondary word only, so alone it is invalid (astropy W06).
+                        return new Geometry($"{G("point")}({ra}, {dec})", ValueType.Point with { Ucd = "pos" }, ra, dec, null,
                             f.Arguments[0], f.Arguments[1], Constant(f.Arguments[0]), Constant(f.Arguments[1]));
                     }
                 case "CIRCLE":
