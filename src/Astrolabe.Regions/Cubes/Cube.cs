@@ -2,7 +2,7 @@ namespace Astrolabe.Regions.Cubes;
 
 /// <summary>A spectral cube held in memory as channel planes of float, x fastest; NaN marks a blanked voxel.</summary>
 /// <remarks>A 2-D image is a cube with one channel. Axis order follows FITS: x (NAXIS1), y (NAXIS2), channel.</remarks>
-public sealed class Cube
+public sealed class Cube : ICubeSource
 {
     public Cube(int width, int height, int channels)
         : this(width, height, channels, new float[CheckedLength(width, height, channels)])
@@ -33,6 +33,9 @@ public sealed class Cube
     public long VoxelCount => (long)Width * Height * Channels;
 
     public Span<float> Plane(int channel) => Data.AsSpan(channel * PlaneSize, PlaneSize);
+
+    public void ReadRows(int channel, int firstRow, int rows, Span<float> destination) =>
+        Data.AsSpan(channel * PlaneSize + firstRow * Width, rows * Width).CopyTo(destination);
 
     public float this[int x, int y, int channel]
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Astrolabe.Regions.Cubes;
 
@@ -16,6 +17,16 @@ public static class LocalNoise
     {
         int planeSize = cube.PlaneSize;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        if (cube.Channels >= MinimumChannelsForSpectralNoise)
+        {
+            var scales = Measure(cube, tileSize, parallel);
+            if (scales is null)
+            {
+                return double.NaN;
+            }
+            Parallel.For(0, cube.Channels, parallel, z => scales.Apply(z, cube.Plane(z), snr.AsSpan(z * planeSize, planeSize)));
+            return scales.Typical;
+        }
         Array.Copy(cube.Data, snr, cube.Data.Length);
 
         // Channel noise: one robust sigma per plane; a plane with too few finite values borrows the median.
@@ -41,11 +52,7 @@ public static class LocalNoise
             Scale(snr.AsSpan(z * planeSize, planeSize), (float)(1.0 / s));
         });
 
-        if (cube.Channels >= MinimumChannelsForSpectralNoise)
-        {
-            ApplySpectralNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize, parallel);
-        }
-        else if (!ApplyEdgeDistanceNoise(cube.Width, cube.Height, cube.Channels, snr))
+        if (!ApplyEdgeDistanceNoise(cube.Width, cube.Height, cube.Channels, snr))
         {
             ApplySpatialNoiseMap(cube.Width, cube.Height, cube.Channels, snr, tileSize);
         }
@@ -55,61 +62,176 @@ public static class LocalNoise
     /// <summary>Below this many channels a spectrum is too short for its own noise estimate; tiles are used instead.</summary>
     public const int MinimumChannelsForSpectralNoise = 16;
 
-    /// <summary>Noise map from each pixel's spectrum: the MAD over channels, averaged over a sliding window of
-    /// <paramref name="window"/>² pixels. It follows a primary-beam pattern right up to the blanked edge, which fixed tiles cannot.</summary>
-    private static void ApplySpectralNoiseMap(int width, int height, int channels, float[] snr, int window, ParallelOptions parallel)
+    /// <summary>Rows of each channel sampled for its noise, and the most values taken from them.</summary>
+    private const int ChannelSampleRows = 32, ChannelSamples = 2_500;
+
+    /// <summary>Measures the noise of a cube of at least <see cref="MinimumChannelsForSpectralNoise"/> channels without
+    /// holding it in memory: channel noise from a few rows of each channel, then a noise map from each pixel's spectrum
+    /// (the MAD over channels, averaged over a sliding window of <paramref name="window"/>² pixels), which follows a
+    /// primary-beam pattern right up to the blanked edge. Returns null when the cube has too few finite values.</summary>
+    internal static NoiseScales? Measure(ICubeSource source, int window, ParallelOptions parallel)
     {
-        int planeSize = width * height;
-        var mad = new float[planeSize];
-        // Long spectra hold enough samples that every other pixel in x and y suffices for a map that is averaged over
-        // a window anyway; this quarters the cost of the map for the cubes where it is largest.
+        int width = source.Width, height = source.Height, channels = source.Channels;
+        var channelSigma = ChannelSigmas(source, parallel.CancellationToken);
+        double typical = MedianOfFinitePositive(channelSigma);
+        if (double.IsNaN(typical))
+        {
+            // Not enough finite data in any channel's sample: one estimate over the whole cube, read at a stride.
+            typical = WholeCubeSigma(source);
+            if (!(typical > 0))
+            {
+                return null;
+            }
+        }
+        var channelInverse = new float[channels];
+        for (int z = 0; z < channels; z++)
+        {
+            channelInverse[z] = (float)(1.0 / (channelSigma[z] > 0 ? channelSigma[z] : typical));
+        }
+        var mad = SpectralMad(source, channelInverse, parallel);
+        return new NoiseScales(channelInverse, BoxAveragedInverse(mad, width, height, window), typical);
+    }
+
+    /// <summary>Each channel's robust sigma from up to <see cref="ChannelSamples"/> values on <see cref="ChannelSampleRows"/>
+    /// rows spread over the plane (read alone, so the cube is not read for this).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] ChannelSigmas(ICubeSource source, CancellationToken cancellationToken)
+    {
+        int width = source.Width, height = source.Height, channels = source.Channels;
+        var channelSigma = new double[channels];
+        int rows = Math.Min(height, ChannelSampleRows);
+        int stride = Math.Max(1, rows * width / ChannelSamples);
+        var row = new float[width];
+        var sample = new float[rows * ((width + stride - 1) / stride)];
+        for (int z = 0; z < channels; z++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = 0;
+            for (int k = 0; k < rows; k++)
+            {
+                source.ReadRows(z, (int)((2L * k + 1) * height / (2 * rows)), 1, row);
+                for (int x = 0; x < width; x += stride)
+                {
+                    if (float.IsFinite(row[x])) sample[n++] = row[x];
+                }
+            }
+            channelSigma[z] = RobustNoise.SigmaOfSample(sample.AsSpan(0, n));
+        }
+        return channelSigma;
+    }
+
+    private static double WholeCubeSigma(ICubeSource source)
+    {
+        long voxels = (long)source.Width * source.Height * source.Channels;
+        int stride = (int)Math.Max(1, voxels / 4_000_000);
+        var plane = new float[source.Width * source.Height];
+        var sample = new List<float>();
+        long index = 0;
+        for (int z = 0; z < source.Channels; z++)
+        {
+            source.ReadRows(z, 0, source.Height, plane);
+            for (int i = (int)((stride - index % stride) % stride); i < plane.Length; i += stride)
+            {
+                if (float.IsFinite(plane[i])) sample.Add(plane[i]);
+            }
+            index += plane.Length;
+        }
+        return RobustNoise.SigmaOfSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sample));
+    }
+
+    /// <summary>Most channels of a spectrum used for its MAD: more adds little to a map averaged over a window anyway.</summary>
+    private const int SpectrumSamples = 128;
+
+    /// <summary>The MAD over channels of each pixel's S/N spectrum (NaN where too few channels are finite). Long spectra
+    /// hold enough samples that every other pixel in x and y, and at most <see cref="SpectrumSamples"/> channels taken at a
+    /// fixed stride, suffice for a map that is averaged over a window anyway.</summary>
+    private static float[] SpectralMad(ICubeSource source, float[] channelInverse, ParallelOptions parallel)
+    {
+        int width = source.Width, height = source.Height, channels = source.Channels;
+        var mad = new float[width * height];
         int step = channels >= 64 ? 2 : 1;
-        // Spectra are gathered a row at a time (contiguous reads of each plane's row) rather than pixel by pixel,
-        // which would stride through memory one plane apart per value.
+        int channelStep = (channels + SpectrumSamples - 1) / SpectrumSamples;
+        int used = (channels + channelStep - 1) / channelStep;
         if (step > 1)
         {
             Array.Fill(mad, float.NaN);
         }
-        int rows = (height + step - 1) / step;
-        Parallel.For(0, rows, parallel, () => new float[width * channels], (r, _, rowSpectra) =>
+        // The rows needed, all channels used at once, a block of rows at a time (about 8 MB): memory stays bounded however
+        // long the spectra, and each channel's rows are read in file order.
+        int needed = (height + step - 1) / step;
+        int blockRows = (int)Math.Clamp((8L << 20) / (4L * width * used), 1, needed);
+        var block = new float[(long)blockRows * used * width > Array.MaxLength ? throw new InvalidDataException("spectra too long") : blockRows * used * width];
+        for (int first = 0; first < needed; first += blockRows)
         {
-            int y = r * step;
-            for (int z = 0; z < channels; z++)
+            parallel.CancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(blockRows, needed - first);
+            for (int u = 0; u < used; u++)
             {
-                ReadOnlySpan<float> row = snr.AsSpan(z * planeSize + y * width, width);
-                for (int x = 0; x < width; x += step)
+                for (int r = 0; r < count; r++)
                 {
-                    rowSpectra[x * channels + z] = row[x];
+                    source.ReadRows(u * channelStep, (first + r) * step, 1, block.AsSpan((r * used + u) * width, width));
                 }
             }
+            Parallel.For(0, count, parallel, () => new float[width * used], (r, _, rowSpectra) =>
+            {
+                SpectralMadOfRow(block.AsSpan(r * used * width, used * width), rowSpectra, channelInverse, channelStep,
+                    mad.AsSpan((first + r) * step * width, width), step);
+                return rowSpectra;
+            }, _ => { });
+        }
+        return mad;
+    }
+
+    /// <summary>The MADs of one row: transposes the row's channels into spectra, scaling each channel to S/N.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SpectralMadOfRow(ReadOnlySpan<float> rows, Span<float> spectra, float[] channelInverse, int channelStep, Span<float> mad, int step)
+    {
+        int width = mad.Length, used = rows.Length / width;
+        for (int u = 0; u < used; u++)
+        {
+            ReadOnlySpan<float> values = rows.Slice(u * width, width);
+            float scale = channelInverse[u * channelStep];
             for (int x = 0; x < width; x += step)
             {
-                Span<float> spectrum = rowSpectra.AsSpan(x * channels, channels);
-                int n = 0;
-                for (int z = 0; z < channels; z++)
-                {
-                    if (float.IsFinite(spectrum[z]))
-                    {
-                        spectrum[n++] = spectrum[z];
-                    }
-                }
-                if (n < MinimumChannelsForSpectralNoise / 2)
-                {
-                    mad[y * width + x] = float.NaN;
-                    continue;
-                }
-                Span<float> live = spectrum[..n];
-                double median = Selection.Median(live);
-                for (int i = 0; i < n; i++)
-                {
-                    live[i] = MathF.Abs((float)(live[i] - median));
-                }
-                mad[y * width + x] = (float)Selection.Median(live);
+                spectra[x * used + u] = values[x] * scale;
             }
-            return rowSpectra;
-        }, _ => { });
+        }
+        for (int x = 0; x < width; x += step)
+        {
+            mad[x] = MadOfSpectrum(spectra.Slice(x * used, used));
+        }
+    }
 
-        // Mean of the finite MADs in a window around each pixel (summed-area table: cost independent of the window).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float MadOfSpectrum(Span<float> spectrum)
+    {
+        int n = 0;
+        for (int z = 0; z < spectrum.Length; z++)
+        {
+            if (float.IsFinite(spectrum[z]))
+            {
+                spectrum[n++] = spectrum[z];
+            }
+        }
+        if (n < MinimumChannelsForSpectralNoise / 2)
+        {
+            return float.NaN;
+        }
+        Span<float> live = spectrum[..n];
+        double median = Selection.Median(live);
+        for (int i = 0; i < n; i++)
+        {
+            live[i] = MathF.Abs((float)(live[i] - median));
+        }
+        return (float)Selection.Median(live);
+    }
+
+    /// <summary>1 / (mean of the finite MADs in a window around each pixel × the MAD-to-sigma factor), 0 where there is
+    /// none (a summed-area table: cost independent of the window).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float[] BoxAveragedInverse(float[] mad, int width, int height, int window)
+    {
+        int planeSize = width * height;
         int half = Math.Max(1, window / 2);
         var sum = new double[(width + 1) * (height + 1)];
         var count = new int[(width + 1) * (height + 1)];
@@ -143,7 +265,7 @@ public static class LocalNoise
                 inverse[y * width + x] = k > 0 && s > 0 ? (float)(k / (s * RobustNoise.MadToSigma)) : 0f;
             }
         }
-        Parallel.For(0, channels, parallel, z => PlaneArithmetic.Multiply(snr.AsSpan(z * planeSize, planeSize), inverse));
+        return inverse;
     }
 
     /// <summary>For images (and short cubes) with a blanked edge: noise as a function of the distance to the nearest blanked

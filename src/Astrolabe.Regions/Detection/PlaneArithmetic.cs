@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -7,6 +8,7 @@ namespace Astrolabe.Regions.Detection;
 internal static class PlaneArithmetic
 {
     /// <summary>destination[i] += weight * source[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(ReadOnlySpan<float> source, float weight, Span<float> destination)
     {
         int i = 0;
@@ -27,10 +29,72 @@ internal static class PlaneArithmetic
         }
     }
 
+    /// <summary>destination[i] = weight * source[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Scale(ReadOnlySpan<float> source, float weight, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && source.Length >= Vector<float>.Count)
+        {
+            var w = new Vector<float>(weight);
+            var src = MemoryMarshal.Cast<float, Vector<float>>(source);
+            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination[..source.Length]);
+            for (int v = 0; v < src.Length; v++)
+            {
+                dst[v] = src[v] * w;
+            }
+            i = src.Length * Vector<float>.Count;
+        }
+        for (; i < source.Length; i++)
+        {
+            destination[i] = weight * source[i];
+        }
+    }
+
+    /// <summary>destination[i] -= source[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Subtract(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && source.Length >= Vector<float>.Count)
+        {
+            var src = MemoryMarshal.Cast<float, Vector<float>>(source);
+            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination[..source.Length]);
+            for (int v = 0; v < src.Length; v++)
+            {
+                dst[v] -= src[v];
+            }
+            i = src.Length * Vector<float>.Count;
+        }
+        for (; i < source.Length; i++)
+        {
+            destination[i] -= source[i];
+        }
+    }
+
     /// <summary>destination[i] += source[i].</summary>
-    public static void Add(ReadOnlySpan<float> source, Span<float> destination) => MultiplyAdd(source, 1f, destination);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Add(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && source.Length >= Vector<float>.Count)
+        {
+            var src = MemoryMarshal.Cast<float, Vector<float>>(source);
+            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination[..source.Length]);
+            for (int v = 0; v < src.Length; v++)
+            {
+                dst[v] += src[v];
+            }
+            i = src.Length * Vector<float>.Count;
+        }
+        for (; i < source.Length; i++)
+        {
+            destination[i] += source[i];
+        }
+    }
 
     /// <summary>values[i] *= factors[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(Span<float> values, ReadOnlySpan<float> factors)
     {
         int i = 0;

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Astrolabe.Regions.Cubes;
 
 namespace Astrolabe.Regions.Detection;
@@ -10,7 +13,7 @@ public sealed record FinderResult(IReadOnlyList<DetectedRegion> Regions, double 
 /// scales with a clip at a S/N threshold, linking of the mask into 3-D regions, then size and S/N filters.</summary>
 public sealed class RegionFinder
 {
-    private const byte Empty = 0, Detected = 1, Visited = 2, Blank = 255;
+    private const byte Empty = 0, Detected = 1, Blank = 255;
 
     private readonly FinderOptions _options;
 
@@ -25,193 +28,181 @@ public sealed class RegionFinder
     /// <summary>Finds the regions in <paramref name="cube"/>.</summary>
     /// <param name="correlatedPixels">How many pixels share one noise sample (the beam area in pixels for an interferometric
     /// image, 1 for independent pixels); it makes the integrated S/N honest.</param>
-    /// <param name="parallelism">Threads to use inside this cube (planes, rows and pixel ranges are independent, so the
-    /// result is the same for any number); the pipeline raises it when large cubes leave cores idle.</param>
-    public FinderResult Find(Cube cube, double correlatedPixels = 1, CancellationToken cancellationToken = default, int parallelism = 1)
+    /// <param name="parallelism">Threads to use inside this cube (rows and pixel ranges are independent, so the result is
+    /// the same for any number); the pipeline raises it when large cubes leave cores idle.</param>
+    public FinderResult Find(Cube cube, double correlatedPixels = 1, CancellationToken cancellationToken = default, int parallelism = 1) =>
+        Find((ICubeSource)cube, correlatedPixels, cancellationToken, parallelism);
+
+    /// <summary>Finds the regions in a cube read from <paramref name="source"/> a window of channels at a time: memory is a
+    /// few dozen planes plus the detected voxels, whatever the number of channels (cubes shorter than
+    /// <see cref="LocalNoise.MinimumChannelsForSpectralNoise"/> channels are held whole).</summary>
+    public FinderResult Find(ICubeSource source, double correlatedPixels = 1, CancellationToken cancellationToken = default, int parallelism = 1)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
-        int n = cube.Data.Length;
-        var snr = new float[n];
-        int tile = _options.NoiseTilePixels > 0 ? _options.NoiseTilePixels
-            : cube.Channels >= LocalNoise.MinimumChannelsForSpectralNoise ? 5
-            : Math.Clamp((int)Math.Ceiling(Math.Sqrt(2000.0 / cube.Channels)), 6, 64);
-        double noise = LocalNoise.Normalise(cube, snr, tile, parallel.MaxDegreeOfParallelism);
-        if (double.IsNaN(noise))
+        int width = source.Width, height = source.Height, channels = source.Channels, planeSize = width * height;
+        ChannelReader read;
+        double noise;
+        if (channels >= LocalNoise.MinimumChannelsForSpectralNoise)
         {
-            return new FinderResult([], double.NaN);
+            var scales = LocalNoise.Measure(source, _options.NoiseTilePixels > 0 ? _options.NoiseTilePixels : 5, parallel);
+            if (scales is null)
+            {
+                return new FinderResult([], double.NaN);
+            }
+            noise = scales.Typical;
+            read = (z, data, snr) =>
+            {
+                source.ReadRows(z, 0, height, data);
+                scales.Apply(z, data, snr);
+            };
+        }
+        else
+        {
+            // Images and short cubes (at most 15 channels) are held whole: their noise maps pool all channels.
+            var cube = source as Cube ?? Load(source, cancellationToken);
+            int tile = _options.NoiseTilePixels > 0 ? _options.NoiseTilePixels : Math.Clamp((int)Math.Ceiling(Math.Sqrt(2000.0 / channels)), 6, 64);
+            var snrCube = new float[cube.Data.Length];
+            noise = LocalNoise.Normalise(cube, snrCube, tile, parallel.MaxDegreeOfParallelism);
+            if (double.IsNaN(noise))
+            {
+                return new FinderResult([], double.NaN);
+            }
+            read = (z, data, snr) =>
+            {
+                cube.Plane(z).CopyTo(data);
+                snrCube.AsSpan(z * planeSize, planeSize).CopyTo(snr);
+            };
         }
 
-        var mask = new byte[n];
-        for (int i = 0; i < n; i++)
+        var planes = new SmoothedPlanes(width, height, channels, _options, parallel, Blank);
+        float[] limits = ClipLimits(planes, read, channels, planeSize);
+        var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
+        var mask = new byte[planeSize];
+        planes.Run(0, channels - 1, read, (z, slot) =>
         {
-            if (!float.IsFinite(snr[i]))
-            {
-                mask[i] = Blank;
-                snr[i] = 0f;
-            }
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        BuildMask(cube, snr, mask, parallel);
-        cancellationToken.ThrowIfCancellationRequested();
-        var regions = Link(cube, snr, mask, Math.Max(1.0, correlatedPixels), cancellationToken);
-        return new FinderResult(regions, noise);
-    }
-
-    /// <summary>Pixels per plane slice handed to one thread in the spectral boxcar and the clip.</summary>
-    private const int Chunk = 1 << 14;
-
-    private void BuildMask(Cube cube, float[] snr, byte[] mask, ParallelOptions parallel)
-    {
-        int width = cube.Width, height = cube.Height, channels = cube.Channels, planeSize = cube.PlaneSize;
-        float[]? spatial = null;
-        float[]? both = null;
-        foreach (double scale in _options.SpatialScalesPixels)
-        {
-            float[] smoothedSpatially = snr;
-            if (scale > 0)
-            {
-                float[] target = spatial ??= new float[snr.Length];
-                float[] taps = Smoothing.GaussianTaps(scale);
-                Parallel.For(0, channels, parallel, () => new float[planeSize], (z, _, scratch) =>
-                {
-                    Smoothing.GaussianPlane(snr.AsSpan(z * planeSize, planeSize), target.AsSpan(z * planeSize, planeSize),
-                        scratch, width, height, taps);
-                    return scratch;
-                }, _ => { });
-                smoothedSpatially = target;
-            }
-            bool unsmoothedSpectrallyDone = false;
-            foreach (int boxcar in _options.SpectralScalesChannels)
-            {
-                parallel.CancellationToken.ThrowIfCancellationRequested();
-                float[] smoothed = smoothedSpatially;
-                if (boxcar > 1 && channels > 1)
-                {
-                    float[] source = smoothedSpatially, target = both ??= new float[snr.Length];
-                    int boxWidth = Math.Min(boxcar, 2 * channels - 1);
-                    Parallel.For(0, (planeSize + Chunk - 1) / Chunk, parallel, k =>
-                    {
-                        int from = k * Chunk;
-                        Smoothing.BoxcarSpectral(source, target, planeSize, channels, boxWidth, from, Math.Min(Chunk, planeSize - from));
-                    });
-                    smoothed = target;
-                }
-                else if (unsmoothedSpectrallyDone)
-                {
-                    continue; // a 2-D image has one spectral scale however many are configured
-                }
-                else
-                {
-                    unsmoothedSpectrallyDone = true;
-                }
-                Clip(smoothed, mask, parallel);
-            }
-        }
-    }
-
-    /// <summary>Marks voxels where <paramref name="smoothed"/> exceeds the threshold times its own robust sigma.</summary>
-    private void Clip(float[] smoothed, byte[] mask, ParallelOptions parallel)
-    {
-        // A fixed-stride sample of this size pins sigma to a fraction of a per cent; more only costs time.
-        const int maxSamples = 50_000;
-        int stride = Math.Max(1, smoothed.Length / maxSamples);
-        var sample = new float[smoothed.Length / stride + 1];
-        int count = 0;
-        for (int i = 0; i < smoothed.Length; i += stride)
-        {
-            if (mask[i] != Blank)
-            {
-                sample[count++] = smoothed[i];
-            }
-        }
-        double sigma = RobustNoise.SigmaOfSample(sample.AsSpan(0, count));
-        if (!(sigma > 0))
-        {
-            return;
-        }
-        float limit = (float)(_options.SnrThreshold * sigma);
-        // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
-        var limits = new System.Numerics.Vector<float>(limit);
-        int width = System.Numerics.Vector<float>.Count;
-        int slice = Chunk * 16;
-        Parallel.For(0, (smoothed.Length + slice - 1) / slice, parallel, k =>
-        {
-            int from = k * slice, to = Math.Min(smoothed.Length, from + slice);
-            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(smoothed.AsSpan(from, to - from));
-            for (int v = 0; v < vectors.Length; v++)
-            {
-                if (System.Numerics.Vector.GreaterThanAny(vectors[v], limits))
-                {
-                    MarkAbove(smoothed, mask, from + v * width, from + (v + 1) * width, limit);
-                }
-            }
-            MarkAbove(smoothed, mask, from + vectors.Length * width, to, limit);
+            Clip(planes, slot, limits, mask);
+            linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot));
         });
-    }
+        cancellationToken.ThrowIfCancellationRequested();
 
-    private static void MarkAbove(float[] smoothed, byte[] mask, int from, int to, float limit)
-    {
-        for (int i = from; i < to; i++)
-        {
-            if (smoothed[i] > limit && mask[i] == Empty)
-            {
-                mask[i] = Detected;
-            }
-        }
-    }
-
-    private List<DetectedRegion> Link(Cube cube, float[] snr, byte[] mask, double correlatedPixels, CancellationToken cancellationToken)
-    {
-        int width = cube.Width, height = cube.Height, channels = cube.Channels, planeSize = cube.PlaneSize;
-        int rx = _options.MergeRadiusPixels, rz = channels > 1 ? _options.MergeRadiusChannels : 0;
         var regions = new List<DetectedRegion>();
-        var members = new List<int>(1024);
         var footprint = new RegionFootprint(width, height);
-        for (int seed = 0; seed < mask.Length; seed++)
+        foreach (var voxels in linker.Regions())
         {
-            if (mask[seed] != Detected)
-            {
-                continue;
-            }
-            if ((seed & 0xFFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-            // Breadth-first walk over the mask; `members` doubles as the queue, so it ends holding the whole region.
-            members.Clear();
-            members.Add(seed);
-            mask[seed] = Visited;
-            for (int head = 0; head < members.Count; head++)
-            {
-                int v = members[head];
-                int z = v / planeSize, rem = v - z * planeSize, y = rem / width, x = rem - y * width;
-                int z0 = Math.Max(0, z - rz), z1 = Math.Min(channels - 1, z + rz);
-                int y0 = Math.Max(0, y - rx), y1 = Math.Min(height - 1, y + rx);
-                int x0 = Math.Max(0, x - rx), x1 = Math.Min(width - 1, x + rx);
-                for (int zz = z0; zz <= z1; zz++)
-                {
-                    for (int yy = y0; yy <= y1; yy++)
-                    {
-                        int rowStart = zz * planeSize + yy * width;
-                        for (int xx = x0; xx <= x1; xx++)
-                        {
-                            int u = rowStart + xx;
-                            if (mask[u] == Detected)
-                            {
-                                mask[u] = Visited;
-                                members.Add(u);
-                            }
-                        }
-                    }
-                }
-            }
-            var region = Measure(cube, snr, members, footprint, correlatedPixels);
+            var region = Measure(voxels, footprint, Math.Max(1.0, correlatedPixels));
             if (Accept(region, channels))
             {
                 regions.Add(region);
             }
         }
-        return regions;
+        return new FinderResult(regions, noise);
+    }
+
+    private static Cube Load(ICubeSource source, CancellationToken cancellationToken)
+    {
+        var cube = new Cube(source.Width, source.Height, source.Channels);
+        for (int z = 0; z < cube.Channels; z++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            source.ReadRows(z, 0, source.Height, cube.Plane(z));
+        }
+        return cube;
+    }
+
+    /// <summary>Bytes of memory the finder needs for a cube of these dimensions (besides the detected voxels).</summary>
+    public long WorkingBytes(long width, long height, long channels)
+    {
+        long planeSize = width * height;
+        long whole = channels < LocalNoise.MinimumChannelsForSpectralNoise ? planeSize * channels * 8 : planeSize * 16 + (8L << 20) * 2;
+        return whole + SmoothedPlanes.WorkingBytes(planeSize, _options) + planeSize * (4L * (_options.MergeRadiusChannels + 1) + 2);
+    }
+
+    /// <summary>Values of the clip-level sample that pin each smoothed cube's sigma to about a per cent.</summary>
+    private const int ClipSamples = 50_000;
+
+    /// <summary>The clip level of every smoothed cube: the threshold times its robust sigma, measured on a sample of
+    /// whole channels (three runs of channels spread through the cube, enough for <see cref="ClipSamples"/> values), or
+    /// NaN when a smoothed cube has no usable sigma (it then adds nothing to the mask).</summary>
+    private float[] ClipLimits(SmoothedPlanes planes, ChannelReader read, int channels, int planeSize)
+    {
+        int runLength = (int)Math.Clamp(Math.Ceiling(ClipSamples / (3.0 * planeSize)), 1, channels);
+        int runs = Math.Clamp(channels / runLength, 1, 3);
+        int stride = (int)Math.Max(1, (long)runs * runLength * planeSize / ClipSamples);
+        var samples = Enumerable.Range(0, planes.Count).Select(_ => new List<float>()).ToArray();
+        for (int r = 0; r < runs; r++)
+        {
+            int first = Math.Clamp((int)((r + 0.5) * channels / runs - runLength / 2.0), 0, channels - runLength);
+            planes.Run(first, first + runLength - 1, read, (_, slot) => AddSamples(planes, slot, stride, samples));
+        }
+        var limits = new float[planes.Count];
+        for (int k = 0; k < limits.Length; k++)
+        {
+            double sigma = RobustNoise.SigmaOfSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples[k]));
+            limits[k] = sigma > 0 ? (float)(_options.SnrThreshold * sigma) : float.NaN;
+        }
+        return limits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddSamples(SmoothedPlanes planes, int slot, int stride, List<float>[] samples)
+    {
+        byte[] blank = planes.Blank(slot);
+        for (int k = 0; k < planes.Count; k++)
+        {
+            float[] plane = planes.Plane(k, slot);
+            for (int i = 0; i < plane.Length; i += stride)
+            {
+                if (blank[i] == 0)
+                {
+                    samples[k].Add(plane[i]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks the voxels of the emitted channel where any smoothed plane exceeds its clip level.</summary>
+    private static void Clip(SmoothedPlanes planes, int slot, float[] limits, byte[] mask)
+    {
+        planes.ForChunks((from, count) => ClipRange(planes, slot, limits, mask, from, count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ClipRange(SmoothedPlanes planes, int slot, float[] limits, byte[] mask, int from, int count)
+    {
+        byte[] blank = planes.Blank(slot);
+        Span<byte> m = mask.AsSpan(from, count);
+        blank.AsSpan(from, count).CopyTo(m);
+        for (int k = 0; k < limits.Length; k++)
+        {
+            if (float.IsNaN(limits[k]))
+            {
+                continue;
+            }
+            // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
+            ReadOnlySpan<float> values = planes.Plane(k, slot).AsSpan(from, count);
+            var limit = new Vector<float>(limits[k]);
+            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            int lanes = Vector<float>.Count;
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (Vector.GreaterThanAny(vectors[v], limit))
+                {
+                    MarkAbove(values, m, v * lanes, (v + 1) * lanes, limits[k]);
+                }
+            }
+            MarkAbove(values, m, vectors.Length * lanes, values.Length, limits[k]);
+        }
+    }
+
+    private static void MarkAbove(ReadOnlySpan<float> values, Span<byte> mask, int from, int to, float limit)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (values[i] > limit && mask[i] == Empty)
+            {
+                mask[i] = Detected;
+            }
+        }
     }
 
     private bool Accept(DetectedRegion region, int channels) =>
@@ -219,31 +210,28 @@ public sealed class RegionFinder
         && (channels == 1 || region.ChannelCount >= _options.MinimumChannels)
         && region.IntegratedSnr >= _options.MinimumIntegratedSnr;
 
-    private static DetectedRegion Measure(Cube cube, float[] snr, List<int> members, RegionFootprint footprint, double correlatedPixels)
+    private static DetectedRegion Measure(ReadOnlySpan<RegionLinker.Voxel> voxels, RegionFootprint footprint, double correlatedPixels)
     {
-        int width = cube.Width, planeSize = cube.PlaneSize;
-        float[] data = cube.Data;
         double sum = 0, sumSnr = 0, w = 0, wx = 0, wy = 0, wz = 0, wxx = 0, wyy = 0, wxy = 0;
         double peak = double.NegativeInfinity, peakSnr = double.NegativeInfinity;
-        int peakIndex = members[0];
+        int px = voxels[0].X, py = voxels[0].Y, pz = voxels[0].Z;
         int minX = int.MaxValue, maxX = -1, minY = int.MaxValue, maxY = -1, minZ = int.MaxValue, maxZ = -1;
-        // Moments about the seed voxel keep the sums small and the subtraction below exact enough.
-        int seedZ = members[0] / planeSize, seedRem = members[0] - seedZ * planeSize;
-        int seedY = seedRem / width, seedX = seedRem - seedY * width;
-        foreach (int v in members)
+        // Moments about the first voxel keep the sums small and the subtraction below exact enough.
+        int seedX = voxels[0].X, seedY = voxels[0].Y, seedZ = voxels[0].Z;
+        foreach (var voxel in voxels)
         {
-            int z = v / planeSize, rem = v - z * planeSize, y = rem / width, x = rem - y * width;
-            double value = data[v];
+            int x = voxel.X, y = voxel.Y, z = voxel.Z;
+            double value = voxel.Value;
             sum += value;
-            sumSnr += snr[v];
+            sumSnr += voxel.Snr;
             if (value > peak)
             {
                 peak = value;
-                peakIndex = v;
+                (px, py, pz) = (x, y, z);
             }
-            if (snr[v] > peakSnr)
+            if (voxel.Snr > peakSnr)
             {
-                peakSnr = snr[v];
+                peakSnr = voxel.Snr;
             }
             if (value > 0)
             {
@@ -283,9 +271,8 @@ public sealed class RegionFinder
             mxx = myy = mxy = 0;
         }
         var (area, hull) = footprint.TakeAreaAndHull(minY, maxY);
-        double integratedSnr = sumSnr / Math.Sqrt(members.Count * Math.Min(correlatedPixels, area));
-        int pz = peakIndex / planeSize, prem = peakIndex - pz * planeSize, py = prem / width, px = prem - py * width;
-        return new DetectedRegion(members.Count, area, hull, cx, cy, cz, sum, peak, px, py, pz, peakSnr, integratedSnr,
+        double integratedSnr = sumSnr / Math.Sqrt(voxels.Length * Math.Min(correlatedPixels, area));
+        return new DetectedRegion(voxels.Length, area, hull, cx, cy, cz, sum, peak, px, py, pz, peakSnr, integratedSnr,
             mxx, myy, mxy, minX, maxX, minY, maxY, minZ, maxZ);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Astrolabe.Regions.Detection;
@@ -12,6 +13,7 @@ public static class RobustNoise
     /// <summary>Returns the clipped MAD sigma of the finite values in <paramref name="values"/>, or NaN when fewer than
     /// <paramref name="minimumCount"/> are finite. At most <paramref name="maxSamples"/> values are used, taken at a fixed
     /// stride, so the answer is deterministic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sigma(ReadOnlySpan<float> values, double clip = 3.5, int maxIterations = 8,
         int maxSamples = 4_000_000, int minimumCount = 16)
     {
@@ -38,6 +40,7 @@ public static class RobustNoise
     }
 
     /// <summary>As <see cref="Sigma"/> but over a sample the caller owns; the sample is reordered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SigmaOfSample(Span<float> sample, double clip = 3.5, int maxIterations = 8, int minimumCount = 16)
     {
         int n = sample.Length;

@@ -153,16 +153,16 @@ public sealed class RoiPipeline
         {
             throw new InvalidDataException($"the first image has NAXIS = {image.NAxis}; at least 2 axes are needed");
         }
-        var description = CubeDescription.FromHeader(image.Header);
-        long needed = FitsCubeReader.VoxelCount(image, description) * FitsCubeReader.WorkingBytesPerVoxel;
+        var opened = FitsCubeReader.Open(image);
+        var source = opened.Source;
+        long needed = finder.WorkingBytes(source.Width, source.Height, source.Channels);
         long taken = budget is null ? 0 : await budget.AcquireAsync(needed, cancellationToken).ConfigureAwait(false);
         try
         {
-            var loaded = FitsCubeReader.Read(image, cancellationToken);
-            var notes = new List<string>(loaded.Notes);
+            var notes = new List<string>(opened.Notes);
             foreach (var fix in file.Fixes) notes.Add(fix.ToString());
-            double correlated = double.IsFinite(loaded.Description.BeamAreaPixels) ? loaded.Description.BeamAreaPixels : 1;
-            var result = finder.Find(loaded.Cube, correlated, cancellationToken, innerParallelism(needed));
+            double correlated = double.IsFinite(opened.Description.BeamAreaPixels) ? opened.Description.BeamAreaPixels : 1;
+            var result = finder.Find(source, correlated, cancellationToken, innerParallelism(needed));
             if (double.IsNaN(result.NoiseSigma))
             {
                 notes.Add("no usable (finite) data: nothing to search");
@@ -170,7 +170,7 @@ public sealed class RoiPipeline
             var rows = new List<RegionOfInterest>(result.Regions.Count);
             for (int i = 0; i < result.Regions.Count; i++)
             {
-                rows.Add(RegionOfInterest.Measure(result.Regions[i], loaded.Description, label, i + 1, result.NoiseSigma));
+                rows.Add(RegionOfInterest.Measure(result.Regions[i], opened.Description, label, i + 1, result.NoiseSigma));
             }
             return (rows, notes);
         }

@@ -1,0 +1,13 @@
+namespace Astrolabe.Regions.Detection;
+
+/// <summary>The noise of a cube as factors that turn data into S/N: one per channel and one per sky pixel.</summary>
+/// <param name="Typical">The cube-wide noise in data units: the median of the channel noises.</param>
+internal sealed record NoiseScales(float[] ChannelInverse, float[] MapInverse, double Typical)
+{
+    /// <summary>S/N of one channel plane: data × channel factor × map factor (NaN stays NaN).</summary>
+    public void Apply(int channel, ReadOnlySpan<float> data, Span<float> snr)
+    {
+        PlaneArithmetic.Scale(data, ChannelInverse[channel], snr);
+        PlaneArithmetic.Multiply(snr, MapInverse);
+    }
+}

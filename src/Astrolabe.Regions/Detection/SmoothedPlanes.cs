@@ -1,0 +1,221 @@
+using System.Runtime.CompilerServices;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Astrolabe.Regions.Detection;
+
+/// <summary>Reads channel <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked).</summary>
+internal delegate void ChannelReader(int channel, Span<float> data, Span<float> snr);
+
+/// <summary>The multi-scale S/N cube, a window of channels at a time: every combination of a spatial Gaussian and a
+/// spectral boxcar, built plane by plane from a ring of the last few channels, so memory is a few dozen planes however
+/// many channels the cube has.</summary>
+/// <remarks>Blanked voxels count as zero in the smoothing, as do pixels beyond the edges and channels beyond the ends.
+/// Boxcars are running sums over the smoothed planes (cost independent of their width).</remarks>
+internal sealed class SmoothedPlanes
+{
+    /// <summary>Pixels per slice handed to one thread for per-pixel work.</summary>
+    private const int Chunk = 1 << 15;
+
+    private readonly int _width, _height, _channels, _planeSize, _ring, _reach;
+    private readonly float[]?[] _taps;
+    private readonly (int Spatial, int Half)[] _combinations;
+    private readonly float[][] _data, _snr;
+    private readonly byte[][] _blank;
+    private readonly float[]?[][] _smoothed;
+    private readonly float[]?[] _sums;
+    private readonly float[] _scratch;
+    private readonly ParallelOptions _parallel;
+    private readonly byte _blanked;
+
+    public SmoothedPlanes(int width, int height, int channels, FinderOptions options, ParallelOptions parallel, byte blanked)
+    {
+        _blanked = blanked;
+        _width = width;
+        _height = height;
+        _channels = channels;
+        _planeSize = width * height;
+        _parallel = parallel;
+        _taps = options.SpatialScalesPixels.Select(s => s > 0 ? Smoothing.GaussianTaps(s) : null).ToArray();
+        var combinations = new List<(int, int)>();
+        for (int s = 0; s < _taps.Length; s++)
+        {
+            bool unsmoothedSpectrally = false;
+            foreach (int boxcar in options.SpectralScalesChannels)
+            {
+                if (boxcar > 1 && channels > 1)
+                {
+                    combinations.Add((s, Math.Min(boxcar, 2 * channels - 1) / 2));
+                }
+                else if (!unsmoothedSpectrally)
+                {
+                    // A 2-D image has one spectral scale however many are configured.
+                    unsmoothedSpectrally = true;
+                    combinations.Add((s, 0));
+                }
+            }
+        }
+        _combinations = combinations.ToArray();
+        _reach = _combinations.Max(c => c.Half);
+        _ring = Math.Min(channels, 2 * _reach + 2);
+        _data = NewPlanes(_ring);
+        _snr = NewPlanes(_ring);
+        _blank = Enumerable.Range(0, _ring).Select(_ => new byte[_planeSize]).ToArray();
+        _smoothed = _taps.Select(t => t is null ? new float[]?[_ring] : NewPlanes(_ring)).ToArray();
+        _sums = _combinations.Select(c => c.Half > 0 ? new float[_planeSize] : null).ToArray();
+        _scratch = new float[_planeSize];
+    }
+
+    /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 45 planes).</summary>
+    public static long WorkingBytes(long planeSize, FinderOptions options)
+    {
+        int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 2;
+        int spatial = options.SpatialScalesPixels.Count(s => s > 0);
+        int sums = options.SpatialScalesPixels.Count * options.SpectralScalesChannels.Count(b => b > 1);
+        return planeSize * (4L * (ring * (2 + spatial) + sums + 1) + ring);
+    }
+
+    /// <summary>Number of smoothed versions of the cube (spatial × spectral scales).</summary>
+    public int Count => _combinations.Length;
+
+    /// <summary>Builds the smoothed planes of channels <paramref name="first"/>..<paramref name="last"/> in order, reading
+    /// the channels they need from <paramref name="read"/>, and hands each to <paramref name="emit"/> with its ring slot.</summary>
+    public void Run(int first, int last, ChannelReader read, Action<int, int> emit)
+    {
+        int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
+        int next = first;
+        for (int t = lo; t <= hi; t++)
+        {
+            _parallel.CancellationToken.ThrowIfCancellationRequested();
+            int slot = t % _ring;
+            read(t, _data[slot], _snr[slot]);
+            ZeroBlanks(_snr[slot], _blank[slot], _blanked);
+            for (int s = 0; s < _taps.Length; s++)
+            {
+                if (_taps[s] is { } taps)
+                {
+                    Smooth(_snr[slot], _smoothed[s][slot]!, taps);
+                }
+            }
+            while (next <= last && (next + _reach <= t || t == hi))
+            {
+                UpdateSums(next, first);
+                emit(next, next % _ring);
+                next++;
+            }
+        }
+    }
+
+    /// <summary>The smoothed plane of combination <paramref name="combination"/> for the channel just emitted.</summary>
+    public float[] Plane(int combination, int slot)
+    {
+        var (s, half) = _combinations[combination];
+        return half > 0 ? _sums[combination]! : Spatial(s, slot);
+    }
+
+    public float[] Data(int slot) => _data[slot];
+
+    /// <summary>S/N of the emitted channel, blanked voxels zeroed.</summary>
+    public float[] Snr(int slot) => _snr[slot];
+
+    /// <summary>The blanked value (given to the constructor) where the emitted channel is blanked, 0 elsewhere.</summary>
+    public byte[] Blank(int slot) => _blank[slot];
+
+    private float[] Spatial(int s, int slot) => _taps[s] is null ? _snr[slot] : _smoothed[s][slot]!;
+
+    /// <summary>Marks blanked (non-finite) voxels in <paramref name="blank"/> with <paramref name="blanked"/> and zeroes them
+    /// in <paramref name="snr"/>; a vector of finite values (nearly all of them) costs one compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked)
+    {
+        Array.Clear(blank);
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(snr.AsSpan());
+        int lanes = Vector<float>.Count;
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            // x - x is 0 for finite x and NaN for NaN and ±infinity.
+            var value = vectors[v];
+            if (!Vector.EqualsAll(value - value, Vector<float>.Zero))
+            {
+                ZeroBlanks(snr, blank, blanked, v * lanes, (v + 1) * lanes);
+            }
+        }
+        ZeroBlanks(snr, blank, blanked, vectors.Length * lanes, snr.Length);
+    }
+
+    private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked, int from, int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (!float.IsFinite(snr[i]))
+            {
+                blank[i] = blanked;
+                snr[i] = 0f;
+            }
+        }
+    }
+
+    private void Smooth(float[] input, float[] output, float[] taps)
+    {
+        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
+        {
+            Smoothing.GaussianPlane(input, output, _scratch, _width, _height, taps);
+            return;
+        }
+        int bands = _parallel.MaxDegreeOfParallelism * 4, rowsPerBand = (_height + bands - 1) / bands;
+        Parallel.For(0, bands, _parallel, b => Smoothing.GaussianRowsX(input, _scratch, _width, taps, Math.Min(_height, b * rowsPerBand), Math.Min(_height, (b + 1) * rowsPerBand)));
+        Parallel.For(0, bands, _parallel, b => Smoothing.GaussianRowsY(_scratch, output, _width, _height, taps, Math.Min(_height, b * rowsPerBand), Math.Min(_height, (b + 1) * rowsPerBand)));
+    }
+
+    /// <summary>Brings every boxcar sum to channel <paramref name="z"/>: a fresh sum at the first channel of a run, then
+    /// one channel entering and one leaving.</summary>
+    private void UpdateSums(int z, int first)
+    {
+        ForChunks((from, count) =>
+        {
+            for (int k = 0; k < _combinations.Length; k++)
+            {
+                var (s, half) = _combinations[k];
+                if (half == 0)
+                {
+                    continue;
+                }
+                Span<float> sum = _sums[k].AsSpan(from, count);
+                if (z == first)
+                {
+                    sum.Clear();
+                    for (int j = Math.Max(0, z - half); j <= Math.Min(_channels - 1, z + half); j++)
+                    {
+                        PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
+                    }
+                    continue;
+                }
+                if (z + half < _channels)
+                {
+                    PlaneArithmetic.Add(Spatial(s, (z + half) % _ring).AsSpan(from, count), sum);
+                }
+                if (z - half - 1 >= 0)
+                {
+                    PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+                }
+            }
+        });
+    }
+
+    /// <summary>Runs <paramref name="work"/> over disjoint pixel ranges of a plane, on several threads when allowed.</summary>
+    public void ForChunks(Action<int, int> work)
+    {
+        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
+        {
+            work(0, _planeSize);
+            return;
+        }
+        Parallel.For(0, (_planeSize + Chunk - 1) / Chunk, _parallel, c =>
+        {
+            int from = c * Chunk;
+            work(from, Math.Min(Chunk, _planeSize - from));
+        });
+    }
+
+    private float[][] NewPlanes(int count) => Enumerable.Range(0, count).Select(_ => new float[_planeSize]).ToArray();
+}
