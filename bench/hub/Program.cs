@@ -28,7 +28,7 @@ if (targets.Count > 0)
     if (args.Contains("--ramp"))
         await Ramp.RunAsync(targets, baseline, Arg("--cap", 120), Arg("--min-free-mib", 4096), Arg("--minutes", 20), StrArg("--users-from") ?? "u");
     else
-        await SideBySide.RunAsync(targets, baseline, Arg("--spawns", 5), Arg("--requests", 1000));
+        await SideBySide.RunAsync(targets, baseline, Arg("--spawns", 5), Arg("--requests", 1000), StrArg("--floor-account"));
     foreach (var t in targets) t.Dispose();
     return;
 }
@@ -85,6 +85,7 @@ try
     }
     var concurrent = await ConcurrentAsync(api, "/hub/api/users/bench");
     var ourMemory = ResidentMiB(Environment.ProcessId);
+    var gcInfo = GC.GetGCMemoryInfo();
     await StopAsync(api, "bench");
 
     // The admin page with 10,000 users: a page deep in the list, a search, and a sort by activity.
@@ -119,7 +120,9 @@ try
     Console.WriteLine($"proxy overhead: +{proxyMedian - directMedian:F3} ms per request, ratio proxied/direct {proxyMedian / directMedian:F2}");
     foreach (var (path, median) in adminTimes) Console.WriteLine($"admin page with 10,002 users, {path}: median {median:F2} ms");
     Console.WriteLine($"200 concurrent GET /hub/api/users/<name>: median {concurrent:F1} ms for all 200");
-    Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB");
+    Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB, of which the GC heap " +
+                      $"{gcInfo.HeapSizeBytes / 1048576.0:F1} MiB after the last collection, {gcInfo.TotalCommittedBytes / 1048576.0:F1} MiB committed " +
+                      $"({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC); compare hubs with bench/jupyterhub/run.sh, which measures `astrolabe serve` alone");
     Console.WriteLine("reference (DESIGN.md, JupyterHub 3.0 + configurable-http-proxy on this machine kind, not measured in this run): " +
                       "spawn ≈ 2200 ms median; proxied 2.8 ms vs direct 1.2 ms (ratio 2.33)");
 }

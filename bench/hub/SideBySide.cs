@@ -12,6 +12,7 @@ static class SideBySide
         public HubTarget Target { get; } = target;
         public string User { get; } = user;
         public List<double> Spawns { get; } = [];
+        public List<List<(string Message, double Ms)>> Events { get; } = [];
         public List<double> Proxied { get; } = [];
         public List<double> Direct { get; } = [];
         public double Concurrent { get; set; }
@@ -20,8 +21,11 @@ static class SideBySide
         public double Overhead => Stats.Median(Proxied) - Stats.Median(Direct);
     }
 
-    public static async Task RunAsync(IReadOnlyList<HubTarget> targets, string baseline, int spawns, int requests)
+    public static async Task RunAsync(IReadOnlyList<HubTarget> targets, string baseline, int spawns, int requests, string? floorAccount)
     {
+        var floor = new List<double>();
+        var floorHome = floorAccount is null ? "" : $"/home/{floorAccount}";
+        var floorApi = new Uri((targets.FirstOrDefault(t => t.Name != baseline) ?? targets[0]).Url, "/hub/api");
         // hubbench0, hubbench1, ...: JupyterHub's spawner needs a Unix account of that name (run.sh makes them).
         var results = targets.Select((t, i) => new Result(t, $"hubbench{i}")).ToList();
         foreach (var r in results) r.Idle = ProcessTree.HubMemory(r.Target.Pid);
@@ -30,12 +34,19 @@ static class SideBySide
         {
             // Warm-up start on each (Python's caches, the hubs' JIT or imports), not counted.
             foreach (var r in results) { await r.Target.SpawnAsync(r.User); await r.Target.StopAsync(r.User); }
+            if (floorAccount is not null) await Floor.StartAsync(floorAccount, floorHome, floorApi);
             for (var i = 0; i < spawns; i++)
+            {
+                // The server started by hand, in the same rotation: what no hub can go below.
+                if (floorAccount is not null) floor.Add(await Floor.StartAsync(floorAccount, floorHome, floorApi));
                 foreach (var r in results) // interleaved, so every hub sees the same machine conditions
                 {
-                    r.Spawns.Add(await r.Target.SpawnAsync(r.User));
+                    var events = new List<(string, double)>();
+                    r.Spawns.Add(await r.Target.SpawnAsync(r.User, events));
+                    r.Events.Add(events);
                     if (i < spawns - 1) await r.Target.StopAsync(r.User);
                 }
+            }
 
             // One server running on each hub now.
             var clients = results.ToDictionary(r => r, r => HubTarget.Client(null, r.Target.Token, TimeSpan.FromSeconds(30)));
@@ -59,10 +70,10 @@ static class SideBySide
                 try { await r.Target.StopAsync(r.User); } catch (Exception e) when (e is HttpRequestException or InvalidOperationException) { }
         }
 
-        Print(results, baseline, spawns, requests);
+        Print(results, baseline, spawns, requests, floor);
     }
 
-    private static void Print(List<Result> results, string baselineName, int spawns, int requests)
+    private static void Print(List<Result> results, string baselineName, int spawns, int requests, List<double> floor)
     {
         var b = results.FirstOrDefault(r => r.Target.Name == baselineName) ?? results[0];
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -72,14 +83,26 @@ static class SideBySide
         foreach (var r in results)
             Console.WriteLine($"{r.Target.Name,-28} {Stats.Median(r.Spawns),12:F0} {$"({r.Spawns.Min():F0}-{r.Spawns.Max():F0})",15} {Stats.Median(r.Direct),9:F3} {Stats.Median(r.Proxied),10:F3} " +
                               $"{r.Overhead,11:F3} {r.Concurrent,10:F1} {r.Loaded!.RssMiB,8:F1} {r.Loaded.PssMiB,8:F1} {r.Idle!.RssMiB,8:F1} {r.Loaded.Pids.Count,5}");
+        if (floor.Count > 0)
+            Console.WriteLine($"{"server started by hand",-28} {Stats.Median(floor),12:F0} {$"({floor.Min():F0}-{floor.Max():F0})",15}   (floor: no hub; / {b.Target.Name} {Stats.Median(floor) / Stats.Median(b.Spawns):F2})");
         Console.WriteLine();
         foreach (var r in results.Where(r => r != b))
         {
             Console.WriteLine($"{r.Target.Name} / {b.Target.Name}:");
-            Console.WriteLine($"  spawn to ready       {Stats.Median(r.Spawns) / Stats.Median(b.Spawns),6:F2}  (target <= 0.5)");
+            Console.WriteLine($"  spawn to ready       {Stats.Median(r.Spawns) / Stats.Median(b.Spawns),6:F2}  (target <= 0.5)" +
+                              (floor.Count > 0 ? $"; above the floor: {r.Target.Name} +{Stats.Median(r.Spawns) - Stats.Median(floor):F0} ms, {b.Target.Name} +{Stats.Median(b.Spawns) - Stats.Median(floor):F0} ms" : ""));
             Console.WriteLine($"  proxy overhead       {r.Overhead / b.Overhead,6:F2}  (target <= 0.25)");
             Console.WriteLine($"  resident memory RSS  {r.Loaded!.RssMiB / b.Loaded!.RssMiB,6:F2}  PSS {r.Loaded.PssMiB / b.Loaded.PssMiB:F2}  (target <= 0.5)");
             Console.WriteLine($"  200 concurrent API   {b.Concurrent / r.Concurrent,6:F1}x faster  (target >= 10)");
+        }
+        foreach (var r in results)
+        {
+            // When each progress event reached the client, median over the spawns (a message that varies, such as a
+            // port or a user name, is grouped by its first three words).
+            Console.WriteLine();
+            Console.WriteLine($"{r.Target.Name}'s progress events, median ms after the start request:");
+            foreach (var g in r.Events.SelectMany(e => e).GroupBy(e => string.Join(' ', e.Message.Split(' ').Take(3))))
+                Console.WriteLine($"  {Stats.Median(g.Select(e => e.Ms).ToList()),7:F0}  {g.Key}");
         }
         foreach (var r in results.Where(r => IsDotnet(r.Target.Pid)))
         {

@@ -5,6 +5,7 @@
 #
 # ASTROLABE_VARIANTS: space-separated name:ENV=VAL,ENV=VAL entries, one `astrolabe serve` process each, e.g.
 #   "astrolabe: workstation-gc:DOTNET_gcServer=0 no-tiered-pgo:DOTNET_TieredPGO=0" (default "astrolabe:").
+#   Settings go in as ASTROLABE_Hub__Sandbox=None; DLL=/path/astrolabe.dll runs another build (e.g. a ReadyToRun publish).
 # ASTROLABE_DLL: a built astrolabe.dll to run instead of building src/Astrolabe (Release) here.
 # Must run as root: JupyterHub's LocalProcessSpawner and our hub both run servers as per-user Unix accounts.
 set -euo pipefail
@@ -92,8 +93,9 @@ start_astrolabe() {
   port=$(free_port)
   token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   mkdir -p "$work/$name"
-  local -a setenv=()
-  IFS=',' read -r -a setenv <<< "$envs"
+  local -a setenv=() all=()
+  IFS=',' read -r -a all <<< "$envs"
+  for e in "${all[@]}"; do if [[ "$e" == DLL=* ]]; then dll=${e#DLL=}; else setenv+=("$e"); fi; done
   (exec env "${setenv[@]}" ASTROLABE_ADMIN_PASSWORD="bench-$token" dotnet "$dll" serve --data-root "$work/$name/data" --listen "http://127.0.0.1:$port" \
      --Hub:Services:0:Name=bench --Hub:Services:0:Token="$token" \
      --Hub:Services:0:Scopes:0=admin:users --Hub:Services:0:Scopes:1=servers --Hub:Services:0:Scopes:2=access:servers \
@@ -111,5 +113,7 @@ start_astrolabe_variants() {
 
 bench_hub() {
   dotnet build bench/hub -c Release -nologo -v q >&2
-  dotnet bench/hub/bin/Release/net10.0/Astrolabe.Bench.Hub.dll "$@"
+  # Run a copy, so a rebuild during a long run cannot change the files under it.
+  cp -r bench/hub/bin/Release/net10.0 "$work/bench"
+  dotnet "$work/bench/Astrolabe.Bench.Hub.dll" "$@"
 }

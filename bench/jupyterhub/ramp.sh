@@ -15,6 +15,8 @@ for k in $(seq 1 "$cap"); do
 done
 start_jupyterhub
 start_astrolabe astrolabe
+# ORDER=astrolabe-first: our hub spawns first within each step (to check that the order within a step does not matter).
+if [ "${ORDER:-}" = astrolabe-first ]; then TARGETS=("${TARGETS[@]:2}" "${TARGETS[@]:0:2}"); fi
 echo "load before: $(uptime)"
 bench_hub "${TARGETS[@]}" --baseline jupyterhub --ramp --cap "$cap" --min-free-mib "$minfree" --minutes "$minutes"
 echo "load after: $(uptime)"
