@@ -9,7 +9,7 @@ namespace Astrolabe.Hub;
 
 /// <summary>Start-up and background work: schema, first administrator, re-adopting live servers, flushing activity, expiring secrets.</summary>
 public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerSessions sessions, HubStore store, HubOptions options,
-    TemporaryAccounts temporary, IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
+    Profiles profiles, TemporaryAccounts temporary, IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
@@ -30,6 +30,15 @@ public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerS
                    """);
         }
         await sessions.AdoptAsync(ct);
+        // A profile open only to groups that do not exist is open to administrators alone: say so once, at start.
+        foreach (var profile in profiles.All.Where(p => p.Groups.Count > 0))
+        {
+            var missing = new List<string>();
+            foreach (var g in profile.Groups)
+                if (await store.FindGroupAsync(g, ct) is null) missing.Add(g);
+            if (missing.Count > 0)
+                log.LogWarning("Profile {Profile} is for groups that do not exist yet: {Groups} (astrolabe group add NAME)", profile.Name, string.Join(", ", missing));
+        }
         log.LogInformation("Hub ready on {Listen}; data in {DataRoot}; state in {Database}", options.Listen, options.FullDataRoot,
             database.IsPostgres ? "PostgreSQL" : "SQLite");
         await base.StartAsync(ct);
