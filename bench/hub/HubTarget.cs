@@ -41,7 +41,7 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
 
     /// <summary>Milliseconds from the start request to the "ready" event of the hub's progress stream (both hubs send
     /// it the moment they consider the server ready, so no polling interval of ours enters the figure).</summary>
-    public async Task<double> SpawnAsync(string user, List<(string Message, double Ms)>? events = null)
+    public async Task<double> SpawnAsync(string user)
     {
         var sw = Stopwatch.StartNew();
         using (var response = await _api.PostAsync($"/hub/api/users/{user}/server", null))
@@ -53,7 +53,6 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
         {
             if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
             var e = JsonNode.Parse(line[5..])!;
-            events?.Add((e["message"]?.ToString() ?? "", sw.Elapsed.TotalMilliseconds));
             if (e["ready"]?.GetValue<bool>() == true) return sw.Elapsed.TotalMilliseconds;
             if (e["failed"]?.GetValue<bool>() == true) throw new InvalidOperationException($"{Name}: {user}'s server failed: {e["message"]}");
         }

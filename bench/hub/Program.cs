@@ -28,7 +28,8 @@ if (targets.Count > 0)
     if (args.Contains("--ramp"))
         await Ramp.RunAsync(targets, baseline, Arg("--cap", 120), Arg("--min-free-mib", 4096), Arg("--minutes", 20), StrArg("--users-from") ?? "u");
     else
-        await SideBySide.RunAsync(targets, baseline, Arg("--spawns", 5), Arg("--requests", 1000), StrArg("--floor-account"));
+        await SideBySide.RunAsync(targets, baseline, Arg("--spawns", 5), Arg("--requests", 1000), StrArg("--floor-account"),
+            args.Select((a, i) => (a, i)).Where(x => x.a == "--logs" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(p => p[0], p => p[1]));
     foreach (var t in targets) t.Dispose();
     return;
 }

@@ -12,7 +12,7 @@ static class SideBySide
         public HubTarget Target { get; } = target;
         public string User { get; } = user;
         public List<double> Spawns { get; } = [];
-        public List<List<(string Message, double Ms)>> Events { get; } = [];
+        public List<SpawnSteps.Spawn> Times { get; } = [];
         public List<double> Proxied { get; } = [];
         public List<double> Direct { get; } = [];
         public double Concurrent { get; set; }
@@ -21,7 +21,8 @@ static class SideBySide
         public double Overhead => Stats.Median(Proxied) - Stats.Median(Direct);
     }
 
-    public static async Task RunAsync(IReadOnlyList<HubTarget> targets, string baseline, int spawns, int requests, string? floorAccount)
+    public static async Task RunAsync(IReadOnlyList<HubTarget> targets, string baseline, int spawns, int requests, string? floorAccount,
+        IReadOnlyDictionary<string, string> logs)
     {
         var floor = new List<double>();
         var floorHome = floorAccount is null ? "" : $"/home/{floorAccount}";
@@ -41,9 +42,9 @@ static class SideBySide
                 if (floorAccount is not null) floor.Add(await Floor.StartAsync(floorAccount, floorHome, floorApi));
                 foreach (var r in results) // interleaved, so every hub sees the same machine conditions
                 {
-                    var events = new List<(string, double)>();
-                    r.Spawns.Add(await r.Target.SpawnAsync(r.User, events));
-                    r.Events.Add(events);
+                    var sent = DateTime.UtcNow;
+                    r.Spawns.Add(await r.Target.SpawnAsync(r.User));
+                    r.Times.Add(new SpawnSteps.Spawn(sent, DateTime.UtcNow));
                     if (i < spawns - 1) await r.Target.StopAsync(r.User);
                 }
             }
@@ -61,7 +62,11 @@ static class SideBySide
                 }
             foreach (var r in results) r.Concurrent = await r.Target.ConcurrentAsync($"/hub/api/users/{r.User}");
             await Task.Delay(2000); // let each runtime settle (background GC, tiering) before reading memory
-            foreach (var r in results) r.Loaded = ProcessTree.HubMemory(r.Target.Pid);
+            // The heap breathes between collections: eleven readings half a second apart, the median (by RSS) counts.
+            var readings = results.ToDictionary(r => r, _ => new List<ProcessTree.Memory>());
+            for (var i = 0; i < 11; i++, await Task.Delay(500))
+                foreach (var r in results) readings[r].Add(ProcessTree.HubMemory(r.Target.Pid));
+            foreach (var r in results) r.Loaded = readings[r].OrderBy(m => m.RssMiB).ElementAt(5);
             foreach (var c in clients.Values) c.Dispose();
         }
         finally
@@ -71,6 +76,8 @@ static class SideBySide
         }
 
         Print(results, baseline, spawns, requests, floor);
+        foreach (var r in results)
+            if (logs.TryGetValue(r.Target.Name, out var log)) { Console.WriteLine(); SpawnSteps.Print(r.Target.Name, r.User, log, r.Times); }
     }
 
     private static void Print(List<Result> results, string baselineName, int spawns, int requests, List<double> floor)
@@ -94,15 +101,6 @@ static class SideBySide
             Console.WriteLine($"  proxy overhead       {r.Overhead / b.Overhead,6:F2}  (target <= 0.25)");
             Console.WriteLine($"  resident memory RSS  {r.Loaded!.RssMiB / b.Loaded!.RssMiB,6:F2}  PSS {r.Loaded.PssMiB / b.Loaded.PssMiB:F2}  (target <= 0.5)");
             Console.WriteLine($"  200 concurrent API   {b.Concurrent / r.Concurrent,6:F1}x faster  (target >= 10)");
-        }
-        foreach (var r in results)
-        {
-            // When each progress event reached the client, median over the spawns (a message that varies, such as a
-            // port or a user name, is grouped by its first three words).
-            Console.WriteLine();
-            Console.WriteLine($"{r.Target.Name}'s progress events, median ms after the start request:");
-            foreach (var g in r.Events.SelectMany(e => e).GroupBy(e => string.Join(' ', e.Message.Split(' ').Take(3))))
-                Console.WriteLine($"  {Stats.Median(g.Select(e => e.Ms).ToList()),7:F0}  {g.Key}");
         }
         foreach (var r in results.Where(r => IsDotnet(r.Target.Pid)))
         {

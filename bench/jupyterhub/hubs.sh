@@ -49,6 +49,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 wait_for() { for _ in $(seq 1 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
 TARGETS=()
+LOGS=()   # --logs name=path: where each hub's servers log (for the breakdown of spawn time)
 
 start_jupyterhub() {
   local port hubport apiport token
@@ -76,6 +77,7 @@ PY
   hub_ports+=("$port" "$hubport")
   wait_for "http://127.0.0.1:$port/hub/api"
   TARGETS+=(--target "jupyterhub,http://127.0.0.1:$port,$token,$(cat "$work/jupyterhub.pid")")
+  LOGS+=(--logs "jupyterhub=$work/jupyterhub/log")
 }
 
 astrolabe_dll() {
@@ -105,6 +107,7 @@ start_astrolabe() {
   hub_ports+=("$port")
   wait_for "http://127.0.0.1:$port/hub/api"
   TARGETS+=(--target "$name,http://127.0.0.1:$port,$token,$(cat "$work/$name.pid")")
+  LOGS+=(--logs "$name=$work/$name/data/logs")
 }
 
 start_astrolabe_variants() {

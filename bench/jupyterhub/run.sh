@@ -16,5 +16,5 @@ done
 start_jupyterhub
 start_astrolabe_variants
 echo "load before: $(uptime)"
-bench_hub "${TARGETS[@]}" --baseline jupyterhub --spawns "$spawns" --requests "$requests" --floor-account hubbench9
+bench_hub "${TARGETS[@]}" "${LOGS[@]}" --baseline jupyterhub --spawns "$spawns" --requests "$requests" --floor-account hubbench9
 echo "load after: $(uptime)"

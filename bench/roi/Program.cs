@@ -1,5 +1,7 @@
-// RoI pipeline throughput on generated ALMA-like cubes: Astrolabe serial vs all cores, and the numpy/scipy/astropy
-// reference (reference.py) serial vs all cores, measured side by side in one run on the same files.
+// RoI pipeline throughput on generated ALMA-like cubes: Astrolabe on one core and on all cores, and the numpy/scipy/astropy
+// reference (reference.py) on one core and with one process per core, measured side by side in one run on the same files.
+// One-core runs are pinned to CPU 0 (this process's affinity; `taskset -c 0` for Python). Each run reports wall and CPU
+// seconds per cube, MB/s and its peak resident memory.
 //
 //   dotnet run -c Release --project bench/roi -- [--size 256x256x128] [--count 8] [--no-python] [--keep DIR]
 using System.Diagnostics;
@@ -15,65 +17,81 @@ string folder = Option("--keep", Path.Combine(Path.GetTempPath(), $"astrolabe-ro
 int cores = Environment.ProcessorCount;
 
 Console.WriteLine($"RoI benchmark: {count} cubes of {size[0]}x{size[1]}x{size[2]} float32, {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+Console.WriteLine($"load average at the start: {File.ReadAllText("/proc/loadavg").Trim()}");
 var spec = new SyntheticCubeSpec { Width = size[0], Height = size[1], Channels = size[2], Sources = Math.Max(8, size[0] * size[1] / 2000) };
 var cubes = Directory.Exists(folder) && Directory.GetFiles(folder, "cube_*.fits").Length == count
     ? Directory.GetFiles(folder, "cube_*.fits").Order().ToList()
     : DemoCubeSet.Write(folder, count, spec, firstSeed: 1).ToList();
 double megabytes = cubes.Sum(f => new FileInfo(f).Length) / 1e6;
-Console.WriteLine($"cubes in {folder}: {megabytes:F1} MB");
+Console.WriteLine($"cubes in {folder}: {megabytes:F1} MB (page cache warm: every run reads the same files)");
 
 // Warm-up: JIT and page cache.
-await Run(cubes.Take(1).ToList(), 1);
-var results = new List<(string Name, double Seconds, double CpuSeconds)>
-{
-    Named("astrolabe, 1 core", await Run(cubes, 1)),
-    Named($"astrolabe, {cores} cores", await Run(cubes, cores)),
-};
-if (python)
-{
-    results.Add(Named("python reference, 1 process", RunPython(cubes, 1)));
-    results.Add(Named($"python reference, {cores} processes", RunPython(cubes, cores)));
-}
+await Run(cubes.Take(1).ToList(), 1, quiet: true);
+var results = new List<Measured>();
+// Interleaved, so a change in the machine's load hits both sides alike.
+results.Add(await Run(cubes, 1));
+if (python) results.Add(RunPython(cubes, 1));
+results.Add(await Run(cubes, cores));
+if (python) results.Add(RunPython(cubes, cores));
 
-// Wall-clock figures depend on what else the machine runs; CPU seconds per cube much less so.
 Console.WriteLine();
-Console.WriteLine($"{"",-34}{"s/cube",10}{"cubes/s",10}{"MB/s",10}{"CPU s/cube",12}");
-foreach (var (name, seconds, cpu) in results)
+Console.WriteLine($"{"",-34}{"s/cube",10}{"cubes/s",10}{"MB/s",10}{"CPU s/cube",12}{"peak MB",10}");
+foreach (var r in results)
 {
-    Console.WriteLine($"{name,-34}{seconds / count,10:F3}{count / seconds,10:F2}{megabytes / seconds,10:F1}{cpu / count,12:F3}");
+    Console.WriteLine($"{r.Name,-34}{r.Seconds / count,10:F3}{count / r.Seconds,10:F3}{megabytes / r.Seconds,10:F1}{r.CpuSeconds / count,12:F3}{r.PeakMegabytes,10:F0}");
 }
 Console.WriteLine();
-Console.WriteLine($"astrolabe scaling, {cores} cores vs 1:              x{results[0].Seconds / results[1].Seconds:F2}");
+var ours1 = results.First(r => r.Name.StartsWith("astrolabe, 1"));
+var oursN = results.First(r => r.Name.StartsWith($"astrolabe, {cores}"));
+Console.WriteLine($"astrolabe scaling, {cores} workers vs 1 (cubes/s):      x{ours1.Seconds / oursN.Seconds:F2}");
 if (python)
 {
-    Console.WriteLine($"astrolabe vs python reference, 1 core (wall):   x{results[2].Seconds / results[0].Seconds:F1}");
-    Console.WriteLine($"astrolabe vs python reference, 1 core (CPU):    x{results[2].CpuSeconds / results[0].CpuSeconds:F1}");
-    Console.WriteLine($"astrolabe vs python reference, {cores} cores (wall):  x{results[3].Seconds / results[1].Seconds:F1}");
-    Console.WriteLine($"python reference scaling, {cores} vs 1:             x{results[2].Seconds / results[3].Seconds:F2}");
+    var py1 = results.First(r => r.Name.StartsWith("python reference, 1"));
+    var pyN = results.First(r => r.Name.StartsWith($"python reference, {cores}"));
+    Console.WriteLine($"python reference scaling, {cores} processes vs 1:      x{py1.Seconds / pyN.Seconds:F2}");
+    Console.WriteLine($"astrolabe vs python reference, 1 core (wall):      x{py1.Seconds / ours1.Seconds:F1}");
+    Console.WriteLine($"astrolabe vs python reference, 1 core (CPU):       x{py1.CpuSeconds / ours1.CpuSeconds:F1}");
+    Console.WriteLine($"astrolabe vs python reference, {cores} cores (wall):     x{pyN.Seconds / oursN.Seconds:F1}");
+    Console.WriteLine($"astrolabe vs python reference, {cores} cores (CPU):      x{pyN.CpuSeconds / oursN.CpuSeconds:F1}");
+    Console.WriteLine($"peak memory, python reference / astrolabe (1 core): x{py1.PeakMegabytes / ours1.PeakMegabytes:F1}");
 }
 Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
 return 0;
 
-static (string, double, double) Named(string name, (double Seconds, double CpuSeconds) run) => (name, run.Seconds, run.CpuSeconds);
-
-async Task<(double Seconds, double CpuSeconds)> Run(List<string> files, int parallelism)
+async Task<Measured> Run(List<string> files, int workers, bool quiet = false)
 {
     string output = Path.Combine(Path.GetTempPath(), $"astrolabe-roi-bench-{Guid.NewGuid():N}.csv");
-    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var self = Process.GetCurrentProcess();
+    var allCores = self.ProcessorAffinity;
+    if (workers == 1) self.ProcessorAffinity = 1; // CPU 0 only, GC and runtime threads included
+    GC.Collect();
+    ResetPeakResident();
+    var cpu = self.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
-    var report = await new RoiPipeline(new RoiPipelineOptions { Inputs = files, Output = output, Parallelism = parallelism, Resume = false }).RunAsync();
+    var report = await new RoiPipeline(new RoiPipelineOptions { Inputs = files, Output = output, Parallelism = workers, Resume = false }).RunAsync();
     double seconds = clock.Elapsed.TotalSeconds;
-    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    self.Refresh();
+    double cpuSeconds = (self.TotalProcessorTime - cpu).TotalSeconds;
+    double peak = PeakResidentMegabytes();
+    self.ProcessorAffinity = allCores;
     if (report.Failed > 0) throw new InvalidOperationException($"{report.Failed} cubes failed: {report.Cubes.First(c => !c.Succeeded).Error}");
     File.Delete(output);
     File.Delete(PipelineState.PathFor(output));
-    Console.WriteLine($"  astrolabe x{parallelism}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {report.Regions} regions");
-    return (seconds, cpuSeconds);
+    string name = workers == 1 ? "astrolabe, 1 core" : $"astrolabe, {workers} cores";
+    if (!quiet) Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {report.Regions} regions, peak {peak:F0} MB resident");
+    return new Measured(name, seconds, cpuSeconds, peak);
 }
 
-(double Seconds, double CpuSeconds) RunPython(List<string> files, int jobs)
+Measured RunPython(List<string> files, int jobs)
 {
-    var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true };
+    // One process is pinned to CPU 0 like the one-core Astrolabe run.
+    var start = new ProcessStartInfo(jobs == 1 ? "taskset" : "/usr/bin/python3") { RedirectStandardOutput = true };
+    if (jobs == 1)
+    {
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("0");
+        start.ArgumentList.Add("/usr/bin/python3");
+    }
     start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reference.py"));
     start.ArgumentList.Add("--jobs");
     start.ArgumentList.Add(jobs.ToString(CultureInfo.InvariantCulture));
@@ -85,8 +103,25 @@ async Task<(double Seconds, double CpuSeconds)> Run(List<string> files, int para
     var json = JsonDocument.Parse(line).RootElement;
     // The script's own clock: from its first file read to its last region, without interpreter start-up.
     double seconds = json.GetProperty("seconds").GetDouble(), cpuSeconds = json.GetProperty("cpu_seconds").GetDouble();
-    Console.WriteLine($"  python x{jobs}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions");
-    return (seconds, cpuSeconds);
+    double peak = json.GetProperty("peak_rss_mb").GetDouble();
+    string name = jobs == 1 ? "python reference, 1 process" : $"python reference, {jobs} processes";
+    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB resident (largest process)");
+    return new Measured(name, seconds, cpuSeconds, peak);
+}
+
+// Linux: writing 5 to clear_refs resets the peak resident set (VmHWM) of this process.
+static void ResetPeakResident() => File.WriteAllText("/proc/self/clear_refs", "5");
+
+static double PeakResidentMegabytes()
+{
+    foreach (string line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        }
+    }
+    return double.NaN;
 }
 
 string Option(string name, string fallback)
@@ -94,3 +129,5 @@ string Option(string name, string fallback)
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
 }
+
+record Measured(string Name, double Seconds, double CpuSeconds, double PeakMegabytes);
