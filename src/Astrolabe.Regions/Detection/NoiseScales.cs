@@ -7,7 +7,6 @@ internal sealed record NoiseScales(float[] ChannelInverse, float[] MapInverse, d
     /// <summary>S/N of one channel plane: data × channel factor × map factor (NaN stays NaN).</summary>
     public void Apply(int channel, ReadOnlySpan<float> data, Span<float> snr)
     {
-        PlaneArithmetic.Scale(data, ChannelInverse[channel], snr);
-        PlaneArithmetic.Multiply(snr, MapInverse);
+        PlaneArithmetic.ScaleMultiply(data, ChannelInverse[channel], MapInverse, snr);
     }
 }

@@ -51,6 +51,51 @@ internal static class PlaneArithmetic
         }
     }
 
+    /// <summary>destination[i] += entering[i] - leaving[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddDifference(ReadOnlySpan<float> entering, ReadOnlySpan<float> leaving, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && destination.Length >= Vector<float>.Count)
+        {
+            var enter = MemoryMarshal.Cast<float, Vector<float>>(entering[..destination.Length]);
+            var leave = MemoryMarshal.Cast<float, Vector<float>>(leaving[..destination.Length]);
+            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int v = 0; v < dst.Length; v++)
+            {
+                dst[v] = dst[v] + enter[v] - leave[v];
+            }
+            i = dst.Length * Vector<float>.Count;
+        }
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = destination[i] + entering[i] - leaving[i];
+        }
+    }
+
+    /// <summary>destination[i] = source[i] * first * second[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScaleMultiply(ReadOnlySpan<float> source, float first, ReadOnlySpan<float> second, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && destination.Length >= Vector<float>.Count)
+        {
+            var w = new Vector<float>(first);
+            var src = MemoryMarshal.Cast<float, Vector<float>>(source[..destination.Length]);
+            var by = MemoryMarshal.Cast<float, Vector<float>>(second[..destination.Length]);
+            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int v = 0; v < dst.Length; v++)
+            {
+                dst[v] = src[v] * w * by[v];
+            }
+            i = dst.Length * Vector<float>.Count;
+        }
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = source[i] * first * second[i];
+        }
+    }
+
     /// <summary>destination[i] -= source[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Subtract(ReadOnlySpan<float> source, Span<float> destination)

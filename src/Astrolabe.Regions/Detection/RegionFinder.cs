@@ -78,11 +78,8 @@ public sealed class RegionFinder
         float[] limits = ClipLimits(planes, read, channels, planeSize);
         var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
         var mask = new byte[planeSize];
-        planes.Run(0, channels - 1, read, (z, slot) =>
-        {
-            Clip(planes, slot, limits, mask);
-            linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot));
-        });
+        planes.Run(0, channels - 1, read, (slot, from, count) => ClipRange(planes, slot, limits, mask, from, count), parallelSlices: true,
+            (z, slot) => linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot)));
         cancellationToken.ThrowIfCancellationRequested();
 
         var regions = new List<DetectedRegion>();
@@ -121,18 +118,20 @@ public sealed class RegionFinder
     private const int ClipSamples = 50_000;
 
     /// <summary>The clip level of every smoothed cube: the threshold times its robust sigma, measured on a sample of
-    /// whole channels (three runs of channels spread through the cube, enough for <see cref="ClipSamples"/> values), or
+    /// whole channels (two runs of channels spread through the cube, enough for <see cref="ClipSamples"/> values), or
     /// NaN when a smoothed cube has no usable sigma (it then adds nothing to the mask).</summary>
     private float[] ClipLimits(SmoothedPlanes planes, ChannelReader read, int channels, int planeSize)
     {
-        int runLength = (int)Math.Clamp(Math.Ceiling(ClipSamples / (3.0 * planeSize)), 1, channels);
-        int runs = Math.Clamp(channels / runLength, 1, 3);
+        int runLength = (int)Math.Clamp(Math.Ceiling(ClipSamples / (2.0 * planeSize)), 2, Math.Max(2, channels));
+        runLength = Math.Min(runLength, channels);
+        int runs = Math.Clamp(channels / runLength, 1, 2);
         int stride = (int)Math.Max(1, (long)runs * runLength * planeSize / ClipSamples);
         var samples = Enumerable.Range(0, planes.Count).Select(_ => new List<float>()).ToArray();
         for (int r = 0; r < runs; r++)
         {
             int first = Math.Clamp((int)((r + 0.5) * channels / runs - runLength / 2.0), 0, channels - runLength);
-            planes.Run(first, first + runLength - 1, read, (_, slot) => AddSamples(planes, slot, stride, samples));
+            planes.Run(first, first + runLength - 1, read, (slot, from, count) => AddSamples(planes, slot, stride, samples, from, count),
+                parallelSlices: false, (_, _) => { });
         }
         var limits = new float[planes.Count];
         for (int k = 0; k < limits.Length; k++)
@@ -144,13 +143,14 @@ public sealed class RegionFinder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddSamples(SmoothedPlanes planes, int slot, int stride, List<float>[] samples)
+    private static void AddSamples(SmoothedPlanes planes, int slot, int stride, List<float>[] samples, int from, int count)
     {
         byte[] blank = planes.Blank(slot);
+        int start = (from + stride - 1) / stride * stride;
         for (int k = 0; k < planes.Count; k++)
         {
             float[] plane = planes.Plane(k, slot);
-            for (int i = 0; i < plane.Length; i += stride)
+            for (int i = start; i < from + count; i += stride)
             {
                 if (blank[i] == 0)
                 {
@@ -160,12 +160,7 @@ public sealed class RegionFinder
         }
     }
 
-    /// <summary>Marks the voxels of the emitted channel where any smoothed plane exceeds its clip level.</summary>
-    private static void Clip(SmoothedPlanes planes, int slot, float[] limits, byte[] mask)
-    {
-        planes.ForChunks((from, count) => ClipRange(planes, slot, limits, mask, from, count));
-    }
-
+    /// <summary>Marks the voxels of a slice of the emitted channel where any smoothed plane exceeds its clip level.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClipRange(SmoothedPlanes planes, int slot, float[] limits, byte[] mask, int from, int count)
     {

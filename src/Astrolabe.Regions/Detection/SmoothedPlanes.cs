@@ -14,8 +14,9 @@ internal delegate void ChannelReader(int channel, Span<float> data, Span<float> 
 /// Boxcars are running sums over the smoothed planes (cost independent of their width).</remarks>
 internal sealed class SmoothedPlanes
 {
-    /// <summary>Pixels per slice handed to one thread for per-pixel work.</summary>
-    private const int Chunk = 1 << 15;
+    /// <summary>Pixels per slice of per-pixel work: small enough that a slice of every plane involved stays in cache,
+    /// large enough to hand to a thread.</summary>
+    private const int Chunk = 1 << 13;
 
     private readonly int _width, _height, _channels, _planeSize, _ring, _reach;
     private readonly float[]?[] _taps;
@@ -79,8 +80,11 @@ internal sealed class SmoothedPlanes
     public int Count => _combinations.Length;
 
     /// <summary>Builds the smoothed planes of channels <paramref name="first"/>..<paramref name="last"/> in order, reading
-    /// the channels they need from <paramref name="read"/>, and hands each to <paramref name="emit"/> with its ring slot.</summary>
-    public void Run(int first, int last, ChannelReader read, Action<int, int> emit)
+    /// the channels they need from <paramref name="read"/>. Each channel's boxcar sums are brought up to date a slice of
+    /// pixels at a time and each slice goes to <paramref name="slice"/> (slot, first pixel, count) while it is still in
+    /// cache, on several threads when <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets the channel and its
+    /// ring slot.</summary>
+    public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit)
     {
         int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
         int next = first;
@@ -99,8 +103,13 @@ internal sealed class SmoothedPlanes
             }
             while (next <= last && (next + _reach <= t || t == hi))
             {
-                UpdateSums(next, first);
-                emit(next, next % _ring);
+                int z = next, zSlot = next % _ring;
+                ForChunks((from, count) =>
+                {
+                    UpdateSums(z, first, from, count);
+                    slice?.Invoke(zSlot, from, count);
+                }, parallelSlices);
+                emit(next, zSlot);
                 next++;
             }
         }
@@ -157,7 +166,7 @@ internal sealed class SmoothedPlanes
 
     private void Smooth(float[] input, float[] output, float[] taps)
     {
-        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
+        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 8 * Chunk)
         {
             Smoothing.GaussianPlane(input, output, _scratch, _width, _height, taps);
             return;
@@ -167,47 +176,53 @@ internal sealed class SmoothedPlanes
         Parallel.For(0, bands, _parallel, b => Smoothing.GaussianRowsY(_scratch, output, _width, _height, taps, Math.Min(_height, b * rowsPerBand), Math.Min(_height, (b + 1) * rowsPerBand)));
     }
 
-    /// <summary>Brings every boxcar sum to channel <paramref name="z"/>: a fresh sum at the first channel of a run, then
-    /// one channel entering and one leaving.</summary>
-    private void UpdateSums(int z, int first)
+    /// <summary>Brings every boxcar sum to channel <paramref name="z"/> over pixels [from, from + count): a fresh sum at
+    /// the first channel of a run, then the channel entering less the one leaving, in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateSums(int z, int first, int from, int count)
     {
-        ForChunks((from, count) =>
+        for (int k = 0; k < _combinations.Length; k++)
         {
-            for (int k = 0; k < _combinations.Length; k++)
+            var (s, half) = _combinations[k];
+            if (half == 0)
             {
-                var (s, half) = _combinations[k];
-                if (half == 0)
-                {
-                    continue;
-                }
-                Span<float> sum = _sums[k].AsSpan(from, count);
-                if (z == first)
-                {
-                    sum.Clear();
-                    for (int j = Math.Max(0, z - half); j <= Math.Min(_channels - 1, z + half); j++)
-                    {
-                        PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
-                    }
-                    continue;
-                }
-                if (z + half < _channels)
-                {
-                    PlaneArithmetic.Add(Spatial(s, (z + half) % _ring).AsSpan(from, count), sum);
-                }
-                if (z - half - 1 >= 0)
-                {
-                    PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
-                }
+                continue;
             }
-        });
+            Span<float> sum = _sums[k].AsSpan(from, count);
+            if (z == first)
+            {
+                sum.Clear();
+                for (int j = Math.Max(0, z - half); j <= Math.Min(_channels - 1, z + half); j++)
+                {
+                    PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
+                }
+                continue;
+            }
+            bool entering = z + half < _channels, leaving = z - half - 1 >= 0;
+            if (entering && leaving)
+            {
+                PlaneArithmetic.AddDifference(Spatial(s, (z + half) % _ring).AsSpan(from, count), Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+            }
+            else if (entering)
+            {
+                PlaneArithmetic.Add(Spatial(s, (z + half) % _ring).AsSpan(from, count), sum);
+            }
+            else if (leaving)
+            {
+                PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+            }
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> over disjoint pixel ranges of a plane, on several threads when allowed.</summary>
-    public void ForChunks(Action<int, int> work)
+    public void ForChunks(Action<int, int> work, bool parallel = true)
     {
-        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
+        if (!parallel || _parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
         {
-            work(0, _planeSize);
+            for (int from = 0; from < _planeSize; from += Chunk)
+            {
+                work(from, Math.Min(Chunk, _planeSize - from));
+            }
             return;
         }
         Parallel.For(0, (_planeSize + Chunk - 1) / Chunk, _parallel, c =>
