@@ -206,9 +206,10 @@ stop() {
 
 teardown() {
   stop
-  psql_su -c "\"DROP DATABASE IF EXISTS $db WITH (FORCE)\"" || true
-  for r in admin gavo untrusted; do psql_su -c "\"DROP ROLE IF EXISTS $prefix$r\"" || true; done
-  rm -rf "$work"
+  psql_su -c "\"DROP DATABASE IF EXISTS $db WITH (FORCE)\"" 2>/dev/null || true
+  for r in admin gavo untrusted; do psql_su -c "\"DROP ROLE IF EXISTS $prefix$r\"" 2>/dev/null || true; done
+  # Only a directory this script set up (it holds our gavo.rc) is removed.
+  if [ -f "$work/gavo.rc" ]; then rm -rf "$work"; fi
 }
 
 case "$cmd" in

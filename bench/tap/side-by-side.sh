@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 work=$(mktemp -d /tmp/astrolabe-dachs.XXXXXX)
-trap 'bench/dachs/dachs.sh teardown "$work" || true' EXIT
+trap 'bench/dachs/dachs.sh teardown "$work" || true; rmdir "$work" 2>/dev/null || true' EXIT
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load:$(uptime | sed 's/.*load average://')"
 conn=$(scripts/postgres.sh)
