@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.MemoryMappedFiles;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -14,6 +15,11 @@ public sealed class FitsFile : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly List<Hdu> _hdus = new();
     private readonly List<FitsFix> _fixes = new();
+    private readonly object _mapGate = new();
+    private MemoryMappedFile? _map;
+    private MemoryMappedViewAccessor? _view;
+    private unsafe byte* _mapped;
+    private bool _mapFailed;
 
     private FitsFile(string path, SafeFileHandle handle, FitsReadOptions options)
     {
@@ -287,7 +293,56 @@ public sealed class FitsFile : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of the file seen through a read-only
+    /// memory map: the page cache itself, so bulk pixel reads decode straight from it into the caller's memory instead
+    /// of copying into a buffer first. False when the file cannot be mapped (the caller then reads).</summary>
+    internal unsafe bool TryGetMapped(long offset, int length, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        if (offset < 0 || length < 0 || offset + length > Length || _mapFailed) return false;
+        if (_mapped == null)
+        {
+            lock (_mapGate)
+            {
+                if (_mapped == null && !_mapFailed)
+                {
+                    try
+                    {
+                        _map = MemoryMappedFile.CreateFromFile(_handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                        _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+                        byte* start = null;
+                        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+                        _mapped = start + _view.PointerOffset;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                    {
+                        _view?.Dispose();
+                        _map?.Dispose();
+                        _mapFailed = true;
+                    }
+                }
+            }
+            if (_mapFailed) return false;
+        }
+        bytes = new ReadOnlySpan<byte>(_mapped + offset, length);
+        return true;
+    }
+
+    public unsafe void Dispose()
+    {
+        lock (_mapGate)
+        {
+            if (_mapped != null)
+            {
+                _view!.SafeMemoryMappedViewHandle.ReleasePointer();
+                _mapped = null;
+            }
+            _view?.Dispose();
+            _map?.Dispose();
+            _mapFailed = true;
+        }
+        _handle.Dispose();
+    }
 
     public override string ToString()
     {

@@ -131,8 +131,16 @@ public sealed class ImageHdu : Hdu
         var bpp = PixelCodec.BytesPerPixel(Bitpix);
         if (Bitpix == -32 && BScale == 1.0 && BZero == 0.0)
         {
-            // Straight into the caller's memory, swapping each chunk while it is still in cache.
             var bytes = MemoryMarshal.AsBytes(destination);
+            var available = (int)Math.Clamp(AvailableDataBytes - first * 4, 0, bytes.Length) / 4 * 4;
+            if (File.TryGetMapped(DataOffset + first * 4, available, out var mapped))
+            {
+                // From the page cache to the caller's memory in one pass that swaps the bytes on the way.
+                PixelCodec.ToMachineOrder(mapped, bytes[..available], Bitpix);
+                if (available < bytes.Length) destination[(available / 4)..].Fill(float.NaN);
+                return;
+            }
+            // Straight into the caller's memory, swapping each chunk while it is still in cache.
             for (var done = 0; done < bytes.Length; done += DirectChunkBytes)
             {
                 var chunk = bytes.Slice(done, Math.Min(DirectChunkBytes, bytes.Length - done));

@@ -20,6 +20,24 @@ internal static class PixelCodec
         }
     }
 
+    /// <summary>Copies big-endian FITS values of <paramref name="bitpix"/> from <paramref name="source"/> to
+    /// <paramref name="destination"/> in machine order.</summary>
+    public static void ToMachineOrder(ReadOnlySpan<byte> source, Span<byte> destination, int bitpix)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        switch (BytesPerPixel(bitpix))
+        {
+            case 2: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(source), MemoryMarshal.Cast<byte, short>(destination)); break;
+            case 4: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(source), MemoryMarshal.Cast<byte, int>(destination)); break;
+            case 8: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(source), MemoryMarshal.Cast<byte, long>(destination)); break;
+            default: source.CopyTo(destination); break;
+        }
+    }
+
     /// <summary>Machine-order raw values to physical values.</summary>
     public static void Decode(ReadOnlySpan<byte> raw, int bitpix, double scale, double zero, long? blank, Span<float> destination)
     {

@@ -33,6 +33,25 @@ public sealed class BadInputTests : IDisposable
     ];
 
     [Fact]
+    public void Truncated_float_data_read_through_the_memory_map_ends_in_nan()
+    {
+        // 12 whole big-endian float32 values of 1.5 and half of a 13th: the rest of the 10 x 4 image is missing.
+        var data = new byte[50];
+        for (var i = 0; i + 4 <= data.Length; i += 4) System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(data.AsSpan(i), 1.5f);
+        var path = FileOf("truncated-float.fits", ImageCards(-32), data, padData: false);
+
+        using var fits = FitsFile.Open(path, FitsReadOptions.Lenient);
+        var image = (ImageHdu)fits.Primary;
+        var pixels = image.ReadAll();
+        Assert.All(pixels[..12], v => Assert.Equal(1.5f, v));
+        Assert.All(pixels[12..], v => Assert.True(float.IsNaN(v)));
+        var row = new float[10];
+        image.ReadPixels(10, row);
+        Assert.Equal(1.5f, row[1]);
+        Assert.True(float.IsNaN(row[2]));
+    }
+
+    [Fact]
     public void Truncated_data_names_the_offset_and_lenient_mode_reads_nan()
     {
         var path = FileOf("truncated.fits", ImageCards(16), new byte[50], padData: false);
