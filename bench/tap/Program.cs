@@ -437,7 +437,10 @@ internal static class Bench
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["REQUEST"] = "doQuery", ["LANG"] = "ADQL", ["QUERY"] = adql, ["FORMAT"] = format,
+                ["REQUEST"] = "doQuery",
+                ["LANG"] = "ADQL",
+                ["QUERY"] = adql,
+                ["FORMAT"] = format,
                 ["MAXREC"] = maxRec.ToString(CultureInfo.InvariantCulture),
             }),
         };
