@@ -16,6 +16,10 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
 
     private readonly HttpClient _api = Client(url, token, TimeSpan.FromSeconds(120));
 
+    /// <summary>The status of the last start request (201: the server was ready when it answered; 202: still starting)
+    /// and how long it took to answer.</summary>
+    public (int Status, double Ms) LastStartAnswer { get; private set; }
+
     public static HubTarget Parse(string spec)
     {
         // name,url,token,pid
@@ -45,8 +49,11 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
     {
         var sw = Stopwatch.StartNew();
         using (var response = await _api.PostAsync($"/hub/api/users/{user}/server", null))
+        {
             if ((int)response.StatusCode is not (201 or 202))
                 throw new InvalidOperationException($"{Name}: starting {user} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            LastStartAnswer = ((int)response.StatusCode, sw.Elapsed.TotalMilliseconds);
+        }
         using var stream = await _api.GetStreamAsync($"/hub/api/users/{user}/server/progress");
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync() is { } line)

@@ -13,6 +13,7 @@ static class SideBySide
         public string User { get; } = user;
         public List<double> Spawns { get; } = [];
         public List<SpawnSteps.Spawn> Times { get; } = [];
+        public List<double> Answers201 { get; } = [];
         public List<double> Proxied { get; } = [];
         public List<double> Direct { get; } = [];
         public double Concurrent { get; set; }
@@ -45,6 +46,7 @@ static class SideBySide
                     var sent = DateTime.UtcNow;
                     r.Spawns.Add(await r.Target.SpawnAsync(r.User));
                     r.Times.Add(new SpawnSteps.Spawn(sent, DateTime.UtcNow));
+                    if (r.Target.LastStartAnswer.Status == 201) r.Answers201.Add(r.Target.LastStartAnswer.Ms);
                     if (i < spawns - 1) await r.Target.StopAsync(r.User);
                 }
             }
@@ -97,6 +99,7 @@ static class SideBySide
         {
             Console.WriteLine($"{r.Target.Name} / {b.Target.Name}:");
             Console.WriteLine($"  spawn to ready       {Stats.Median(r.Spawns) / Stats.Median(b.Spawns),6:F2}  (target <= 0.5)" +
+                              (r.Answers201.Count > 0 ? $"; {r.Answers201.Count} start requests answered 201 (ready), median {Stats.Median(r.Answers201):F0} ms" : "") +
                               (floor.Count > 0 ? $"; above the floor: {r.Target.Name} +{Stats.Median(r.Spawns) - Stats.Median(floor):F0} ms, {b.Target.Name} +{Stats.Median(b.Spawns) - Stats.Median(floor):F0} ms" : ""));
             Console.WriteLine($"  proxy overhead       {r.Overhead / b.Overhead,6:F2}  (target <= 0.25)");
             Console.WriteLine($"  resident memory RSS  {r.Loaded!.RssMiB / b.Loaded!.RssMiB,6:F2}  PSS {r.Loaded.PssMiB / b.Loaded.PssMiB:F2}  (target <= 0.5)");
