@@ -1,7 +1,8 @@
 // RoI pipeline throughput on generated ALMA-like cubes: Astrolabe on one core and on all cores, and the numpy/scipy/astropy
 // reference (reference.py) on one core and with one process per core, measured side by side in one run on the same files.
-// One-core runs are pinned to CPU 0 (this process's affinity; `taskset -c 0` for Python). Each run reports wall and CPU
-// seconds per cube, MB/s and its peak resident memory.
+// Every run is a child process (this program with --child, or reference.py); one-core runs are started under
+// `taskset -c 0`, so every thread of them (thread pool and GC included) shares CPU 0. Each run reports wall and CPU
+// seconds per cube, MB/s and its peak memory.
 //
 //   dotnet run -c Release --project bench/roi -- [--size 256x256x128] [--count 8] [--no-python] [--keep DIR]
 using System.Diagnostics;
@@ -9,6 +10,11 @@ using System.Globalization;
 using System.Text.Json;
 using Astrolabe.Regions.Pipeline;
 using Astrolabe.Regions.Synthetic;
+
+if (args.Length > 0 && args[0] == "--child")
+{
+    return await Child(int.Parse(args[1], CultureInfo.InvariantCulture), args[2..].ToList());
+}
 
 var size = Option("--size", "256x256x128").Split('x').Select(int.Parse).ToArray();
 int count = int.Parse(Option("--count", "8"), CultureInfo.InvariantCulture);
@@ -25,13 +31,11 @@ var cubes = Directory.Exists(folder) && Directory.GetFiles(folder, "cube_*.fits"
 double megabytes = cubes.Sum(f => new FileInfo(f).Length) / 1e6;
 Console.WriteLine($"cubes in {folder}: {megabytes:F1} MB (page cache warm: every run reads the same files)");
 
-// Warm-up: page cache, and enough work that the JIT has settled on optimised code before anything is timed.
-await Run(cubes, cores, quiet: true);
 var results = new List<Measured>();
 // Interleaved, so a change in the machine's load hits both sides alike.
-results.Add(await Run(cubes, 1));
+results.Add(Run(cubes, 1));
 if (python) results.Add(RunPython(cubes, 1));
-results.Add(await Run(cubes, cores));
+results.Add(Run(cubes, cores));
 if (python) results.Add(RunPython(cubes, cores));
 
 Console.WriteLine();
@@ -58,30 +62,64 @@ if (python)
 Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
 return 0;
 
-async Task<Measured> Run(List<string> files, int workers, bool quiet = false)
+Measured Run(List<string> files, int workers)
 {
-    string output = Path.Combine(Path.GetTempPath(), $"astrolabe-roi-bench-{Guid.NewGuid():N}.csv");
-    var self = Process.GetCurrentProcess();
-    var allCores = self.ProcessorAffinity;
-    if (workers == 1) self.ProcessorAffinity = 1; // CPU 0 only, GC and runtime threads included
+    string self = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(workers == 1 ? "taskset" : self) { RedirectStandardOutput = true };
+    if (workers == 1)
+    {
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(self);
+    }
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Measured).Assembly.Location);
+    start.ArgumentList.Add("--child");
+    start.ArgumentList.Add(workers.ToString(CultureInfo.InvariantCulture));
+    foreach (string f in files) start.ArgumentList.Add(f);
+    using var process = Process.Start(start)!;
+    string line = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0) throw new InvalidOperationException($"the --child run exited {process.ExitCode}");
+    var json = JsonDocument.Parse(line).RootElement;
+    double seconds = json.GetProperty("seconds").GetDouble(), cpuSeconds = json.GetProperty("cpu_seconds").GetDouble();
+    double peak = json.GetProperty("peak_private_mb").GetDouble(), peakWithFile = json.GetProperty("peak_rss_mb").GetDouble();
+    string name = workers == 1 ? "astrolabe, 1 core" : $"astrolabe, {workers} cores";
+    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB private resident ({peakWithFile:F0} MB counting the cube's pages mapped from the page cache)");
+    return new Measured(name, seconds, cpuSeconds, peak);
+}
+
+// One timed pipeline run in this process, after a warm-up on the first cube (JIT and page cache); prints one JSON line.
+static async Task<int> Child(int workers, List<string> files)
+{
+    await Pipeline(files.Take(1).ToList(), workers);
     GC.Collect();
     ResetPeakResident();
     using var sampler = new AnonymousMemorySampler();
+    var self = Process.GetCurrentProcess();
     var cpu = self.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
-    var report = await new RoiPipeline(new RoiPipelineOptions { Inputs = files, Output = output, Parallelism = workers, Resume = false }).RunAsync();
+    int regions = await Pipeline(files, workers);
     double seconds = clock.Elapsed.TotalSeconds;
     self.Refresh();
-    double cpuSeconds = (self.TotalProcessorTime - cpu).TotalSeconds;
-    double peak = sampler.PeakMegabytes;
-    double peakWithFile = PeakResidentMegabytes();
-    self.ProcessorAffinity = allCores;
-    if (report.Failed > 0) throw new InvalidOperationException($"{report.Failed} cubes failed: {report.Cubes.First(c => !c.Succeeded).Error}");
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        seconds,
+        cpu_seconds = (self.TotalProcessorTime - cpu).TotalSeconds,
+        regions,
+        peak_private_mb = sampler.PeakMegabytes,
+        peak_rss_mb = PeakResidentMegabytes(),
+    }));
+    return 0;
+}
+
+static async Task<int> Pipeline(List<string> files, int workers)
+{
+    string output = Path.Combine(Path.GetTempPath(), $"astrolabe-roi-bench-{Guid.NewGuid():N}.csv");
+    var report = await new RoiPipeline(new RoiPipelineOptions { Inputs = files, Output = output, Parallelism = workers, Resume = false }).RunAsync();
     File.Delete(output);
     File.Delete(PipelineState.PathFor(output));
-    string name = workers == 1 ? "astrolabe, 1 core" : $"astrolabe, {workers} cores";
-    if (!quiet) Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {report.Regions} regions, peak {peak:F0} MB private resident ({peakWithFile:F0} MB counting the cube's pages mapped from the page cache)");
-    return new Measured(name, seconds, cpuSeconds, peak);
+    if (report.Failed > 0) throw new InvalidOperationException($"{report.Failed} cubes failed: {report.Cubes.First(c => !c.Succeeded).Error}");
+    return report.Regions;
 }
 
 Measured RunPython(List<string> files, int jobs)
