@@ -121,9 +121,10 @@ try
     Console.WriteLine($"proxy overhead: +{proxyMedian - directMedian:F3} ms per request, ratio proxied/direct {proxyMedian / directMedian:F2}");
     foreach (var (path, median) in adminTimes) Console.WriteLine($"admin page with 10,002 users, {path}: median {median:F2} ms");
     Console.WriteLine($"200 concurrent GET /hub/api/users/<name>: median {concurrent:F1} ms for all 200");
-    Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB, of which the GC heap " +
-                      $"{gcInfo.HeapSizeBytes / 1048576.0:F1} MiB after the last collection, {gcInfo.TotalCommittedBytes / 1048576.0:F1} MiB committed " +
-                      $"({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC); compare hubs with bench/jupyterhub/run.sh, which measures `astrolabe serve` alone");
+    Console.WriteLine($"resident memory of the hub (this bench process, hub and client together): {ourMemory:F0} MiB; GC heap: " +
+                      (gcInfo.Index == 0 ? $"no collection yet, {GC.GetTotalAllocatedBytes() / 1048576.0:F1} MiB allocated since start"
+                                         : $"{gcInfo.HeapSizeBytes / 1048576.0:F1} MiB after collection {gcInfo.Index}, {gcInfo.TotalCommittedBytes / 1048576.0:F1} MiB committed") +
+                      $" ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC); compare hubs with bench/jupyterhub/run.sh, which measures `astrolabe serve` alone");
     Console.WriteLine("reference (DESIGN.md, JupyterHub 3.0 + configurable-http-proxy on this machine kind, not measured in this run): " +
                       "spawn ≈ 2200 ms median; proxied 2.8 ms vs direct 1.2 ms (ratio 2.33)");
 }
