@@ -90,7 +90,11 @@ public sealed class PipelineTests : IClassFixture<PipelineTests.DemoFolder>
         await RunAsync([_demo.Directory], Path.Combine(dir, "free.csv"), parallelism: 2);
         var pipeline = new RoiPipeline(new RoiPipelineOptions
         {
-            Inputs = [_demo.Directory], Output = Path.Combine(dir, "tight.csv"), Parallelism = 2, Resume = false, MemoryBudgetBytes = 1,
+            Inputs = [_demo.Directory],
+            Output = Path.Combine(dir, "tight.csv"),
+            Parallelism = 2,
+            Resume = false,
+            MemoryBudgetBytes = 1,
         });
         var report = await pipeline.RunAsync();
         Assert.Equal(4, report.Processed);
