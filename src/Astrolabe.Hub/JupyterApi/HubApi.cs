@@ -194,7 +194,14 @@ public static class HubApi
         }
         // Wait briefly so a fast start answers 201 like JupyterHub; otherwise 202 and the progress stream.
         var progress = sessions.Progress(name, server);
-        for (var i = 0; i < 20 && progress is { Finished: false }; i++) await Task.Delay(50, ct);
+        if (progress is { Finished: false })
+        {
+            // Answer the moment the start finishes (ready or failed), for at most a second.
+            using var brief = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            brief.CancelAfter(TimeSpan.FromSeconds(1));
+            try { await foreach (var _ in progress.ReadAllAsync(brief.Token)) { } }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+        }
         var record = await store.FindServerAsync(name, server, ct);
         if (progress?.Last is { Failed: true } failed) return HubErrors.Result(500, failed.Message);
         return Results.Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);

@@ -16,6 +16,8 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
 
     private static readonly Lazy<Cgroups?> Groups = new(Cgroups.Detect);
 
+    private readonly Lazy<bool> _standardDistutils = new(() => HasStandardDistutils(options.SingleUserCommand));
+
     public bool Sandboxes => options.Sandbox == "Bubblewrap" || (options.Sandbox == "Auto" && File.Exists("/usr/bin/bwrap") && UnixAccounts.CanManage);
 
     public string HomeOf(string user) => Path.Combine(options.FullDataRoot, "users", user);
@@ -83,6 +85,10 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         psi.Environment["SHELL"] = "/bin/bash";
         psi.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         psi.Environment["LANG"] = "C.UTF-8";
+        // Debian's setuptools makes `import distutils` load setuptools and pkg_resources, about a quarter of the server's
+        // start-up (~0.4 s of its imports); where the standard library's distutils is installed it serves the same
+        // version checks, so the same server starts sooner.
+        if (_standardDistutils.Value) psi.Environment["SETUPTOOLS_USE_DISTUTILS"] = "stdlib";
 
         progress.Report("Starting the notebook server process");
         using var process = Process.Start(psi) ?? throw new SpawnException("could not start the server process");
@@ -173,6 +179,22 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (ids is { } id && Posix.Chown(home, id.Uid, id.Gid) != 0)
             throw new SpawnException($"could not give {home} to uid {id.Uid}");
+    }
+
+    /// <summary>Whether the Python that runs `command` (its #! line, links followed, e.g. /usr/bin/python3 -> python3.11)
+    /// has the standard library's distutils (Debian package python3-distutils; gone from Python 3.12 on).</summary>
+    private static bool HasStandardDistutils(string command)
+    {
+        try
+        {
+            var first = File.ReadLines(command).FirstOrDefault() ?? "";
+            if (!first.StartsWith("#!", StringComparison.Ordinal)) return false;
+            var interpreter = first[2..].Trim().Split(' ')[0];
+            var real = new FileInfo(interpreter).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? interpreter;
+            return File.Exists(Path.Combine("/usr/lib", Path.GetFileName(real), "distutils", "__init__.py"));
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     private static int FreePort()

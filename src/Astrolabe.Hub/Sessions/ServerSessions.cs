@@ -108,7 +108,9 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                     throw new SpawnException("The notebook server exited while starting. Its last lines:\n" + tail);
                 }
                 if (await AnswersAsync(spawned.Url, ct)) break;
-                await Task.Delay(50, ct); // readiness within ~50 ms of the server listening
+                // A refused connection costs microseconds, so look often: the server is seen within ~10 ms of binding
+                // its port (a connection made after the bind waits in the backlog and is answered as its loop starts).
+                await Task.Delay(10, ct);
             }
             await store.SetServerRunningAsync(user.Name, server, spawned.Url.ToString(), state, CancellationToken.None);
             _routes[key] = (spawned.Url, DateTimeOffset.MaxValue);
