@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Astrolabe.Regions.Cubes;
 
 namespace Astrolabe.Regions.Detection;
@@ -172,7 +174,7 @@ public static class LocalNoise
                     source.ReadRows(u * channelStep, (first + r) * step, 1, block.AsSpan((r * used + u) * width, width));
                 }
             }
-            Parallel.For(0, count, parallel, () => new float[width * used], (r, _, rowSpectra) =>
+            Parallel.For(0, count, parallel, () => new float[(LaneMedians.PaddedLength(used) + 1) * Vector<float>.Count + used], (r, _, rowSpectra) =>
             {
                 SpectralMadOfRow(block.AsSpan(r * used * width, used * width), rowSpectra, channelInverse, channelStep,
                     mad.AsSpan((first + r) * step * width, width), step);
@@ -182,23 +184,59 @@ public static class LocalNoise
         return mad;
     }
 
-    /// <summary>The MADs of one row: transposes the row's channels into spectra, scaling each channel to S/N.</summary>
+    /// <summary>The MADs of one row, a vector of pixels at a time: each group's spectra (scaled to S/N) go into one
+    /// channel-major block that <see cref="LaneMedians"/> sorts with a network; a group with a non-finite value (a
+    /// blanked edge) and the last few pixels take the per-spectrum selection instead. Both give the same MAD.</summary>
+    /// <param name="work">At least (padded length + 1) vectors plus <c>used</c> floats.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SpectralMadOfRow(ReadOnlySpan<float> rows, Span<float> spectra, float[] channelInverse, int channelStep, Span<float> mad, int step)
+    private static void SpectralMadOfRow(ReadOnlySpan<float> rows, Span<float> work, float[] channelInverse, int channelStep, Span<float> mad, int step)
     {
-        int width = mad.Length, used = rows.Length / width;
-        for (int u = 0; u < used; u++)
+        int width = mad.Length, used = rows.Length / width, lanes = Vector<float>.Count, padded = LaneMedians.PaddedLength(used);
+        Span<Vector<float>> group = MemoryMarshal.Cast<float, Vector<float>>(work)[..padded];
+        Span<float> groupValues = MemoryMarshal.Cast<Vector<float>, float>(group);
+        Span<float> mads = MemoryMarshal.Cast<Vector<float>, float>(MemoryMarshal.Cast<float, Vector<float>>(work).Slice(padded, 1));
+        Span<float> spectrum = work.Slice((padded + 1) * lanes, used);
+        int x = 0;
+        for (; x + (lanes - 1) * step < width; x += lanes * step)
         {
-            ReadOnlySpan<float> values = rows.Slice(u * width, width);
-            float scale = channelInverse[u * channelStep];
-            for (int x = 0; x < width; x += step)
+            var finite = Vector<int>.AllBitsSet;
+            for (int u = 0; u < used; u++)
             {
-                spectra[x * used + u] = values[x] * scale;
+                ReadOnlySpan<float> values = rows.Slice(u * width, width);
+                float scale = channelInverse[u * channelStep];
+                Span<float> channel = groupValues.Slice(u * lanes, lanes);
+                for (int lane = 0, at = x; lane < lanes; lane++, at += step)
+                {
+                    channel[lane] = values[at] * scale;
+                }
+                // v - v is 0 for finite v, NaN for NaN and ±infinity.
+                finite &= Vector.Equals(group[u] - group[u], Vector<float>.Zero);
+            }
+            if (Vector.EqualsAll(finite, Vector<int>.AllBitsSet))
+            {
+                LaneMedians.Mad(group, used, mads);
+                for (int lane = 0, at = x; lane < lanes; lane++, at += step)
+                {
+                    mad[at] = mads[lane];
+                }
+                continue;
+            }
+            for (int lane = 0, at = x; lane < lanes; lane++, at += step)
+            {
+                for (int u = 0; u < used; u++)
+                {
+                    spectrum[u] = groupValues[u * lanes + lane];
+                }
+                mad[at] = MadOfSpectrum(spectrum);
             }
         }
-        for (int x = 0; x < width; x += step)
+        for (; x < width; x += step)
         {
-            mad[x] = MadOfSpectrum(spectra.Slice(x * used, used));
+            for (int u = 0; u < used; u++)
+            {
+                spectrum[u] = rows[u * width + x] * channelInverse[u * channelStep];
+            }
+            mad[x] = MadOfSpectrum(spectrum);
         }
     }
 

@@ -189,6 +189,7 @@ public sealed class RegionFinder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MarkAbove(ReadOnlySpan<float> values, Span<byte> mask, int from, int to, float limit)
     {
         for (int i = from; i < to; i++)

@@ -141,6 +141,8 @@ internal sealed class RegionLinker
         return root;
     }
 
+    // Hot and loop-bearing: compiled optimised at once rather than left at tier 0 (it stayed there under perf).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Find(int label)
     {
         while (_parent[label] != label)

@@ -152,6 +152,9 @@ internal sealed class SmoothedPlanes
         ZeroBlanks(snr, blank, blanked, vectors.Length * lanes, snr.Length);
     }
 
+    /// <remarks>Called for every vector holding a blanked voxel (a primary-beam edge: a fifth of a plane), so it is compiled
+    /// optimised at once; at tier 0 it stayed there and cost about a tenth of the finder's time.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked, int from, int to)
     {
         for (int i = from; i < to; i++)
