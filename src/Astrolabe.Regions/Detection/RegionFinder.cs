@@ -78,8 +78,9 @@ public sealed class RegionFinder
         float[] limits = ClipLimits(planes, read, channels, planeSize);
         var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
         var mask = new byte[planeSize];
-        planes.Run(0, channels - 1, read, (slot, from, count) => ClipRange(planes, slot, limits, mask, from, count), parallelSlices: true,
-            (z, slot) => linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot)));
+        planes.Run(0, channels - 1, read, slice: null, parallelSlices: true,
+            (z, slot) => linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot)),
+            (slot, k, from, count) => ClipRange(planes, slot, k, limits[k], mask, from, count));
         cancellationToken.ThrowIfCancellationRequested();
 
         var regions = new List<DetectedRegion>();
@@ -160,33 +161,34 @@ public sealed class RegionFinder
         }
     }
 
-    /// <summary>Marks the voxels of a slice of the emitted channel where any smoothed plane exceeds its clip level.</summary>
+    /// <summary>Marks the voxels of a slice of the emitted channel where smoothed plane <paramref name="k"/> exceeds its clip
+    /// level, called for each plane in turn right after its boxcar sum is updated (the slice is still in cache); the first
+    /// plane starts the slice's mask from the blanking.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ClipRange(SmoothedPlanes planes, int slot, float[] limits, byte[] mask, int from, int count)
+    private static void ClipRange(SmoothedPlanes planes, int slot, int k, float level, byte[] mask, int from, int count)
     {
-        byte[] blank = planes.Blank(slot);
         Span<byte> m = mask.AsSpan(from, count);
-        blank.AsSpan(from, count).CopyTo(m);
-        for (int k = 0; k < limits.Length; k++)
+        if (k == 0)
         {
-            if (float.IsNaN(limits[k]))
-            {
-                continue;
-            }
-            // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
-            ReadOnlySpan<float> values = planes.Plane(k, slot).AsSpan(from, count);
-            var limit = new Vector<float>(limits[k]);
-            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-            int lanes = Vector<float>.Count;
-            for (int v = 0; v < vectors.Length; v++)
-            {
-                if (Vector.GreaterThanAny(vectors[v], limit))
-                {
-                    MarkAbove(values, m, v * lanes, (v + 1) * lanes, limits[k]);
-                }
-            }
-            MarkAbove(values, m, vectors.Length * lanes, values.Length, limits[k]);
+            planes.Blank(slot).AsSpan(from, count).CopyTo(m);
         }
+        if (float.IsNaN(level))
+        {
+            return;
+        }
+        // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
+        ReadOnlySpan<float> values = planes.Plane(k, slot).AsSpan(from, count);
+        var limit = new Vector<float>(level);
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        int lanes = Vector<float>.Count;
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            if (Vector.GreaterThanAny(vectors[v], limit))
+            {
+                MarkAbove(values, m, v * lanes, (v + 1) * lanes, level);
+            }
+        }
+        MarkAbove(values, m, vectors.Length * lanes, values.Length, level);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -83,8 +83,11 @@ internal sealed class SmoothedPlanes
     /// the channels they need from <paramref name="read"/>. Each channel's boxcar sums are brought up to date a slice of
     /// pixels at a time and each slice goes to <paramref name="slice"/> (slot, first pixel, count) while it is still in
     /// cache, on several threads when <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets the channel and its
-    /// ring slot.</summary>
-    public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit)
+    /// ring slot. <paramref name="combination"/> (slot, combination, first pixel, count), when given, gets each
+    /// combination's slice right after its sum is brought up to date (combinations in order, while that slice is still in
+    /// the nearest cache), before <paramref name="slice"/>.</summary>
+    public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit,
+        Action<int, int, int, int>? combination = null)
     {
         int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
         int next = first;
@@ -106,7 +109,7 @@ internal sealed class SmoothedPlanes
                 int z = next, zSlot = next % _ring;
                 ForChunks((from, count) =>
                 {
-                    UpdateSums(z, first, from, count);
+                    UpdateSums(z, first, from, count, zSlot, combination);
                     slice?.Invoke(zSlot, from, count);
                 }, parallelSlices);
                 emit(next, zSlot);
@@ -180,40 +183,48 @@ internal sealed class SmoothedPlanes
     }
 
     /// <summary>Brings every boxcar sum to channel <paramref name="z"/> over pixels [from, from + count): a fresh sum at
-    /// the first channel of a run, then the channel entering less the one leaving, in one pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpdateSums(int z, int first, int from, int count)
+    /// the first channel of a run, then the channel entering less the one leaving, in one pass; <paramref name="updated"/>
+    /// gets each combination as soon as its slice is current.</summary>
+    private void UpdateSums(int z, int first, int from, int count, int slot, Action<int, int, int, int>? updated)
     {
         for (int k = 0; k < _combinations.Length; k++)
         {
-            var (s, half) = _combinations[k];
-            if (half == 0)
+            UpdateSum(k, z, first, from, count);
+            updated?.Invoke(slot, k, from, count);
+        }
+    }
+
+    /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateSum(int k, int z, int first, int from, int count)
+    {
+        var (s, half) = _combinations[k];
+        if (half == 0)
+        {
+            return;
+        }
+        Span<float> sum = _sums[k].AsSpan(from, count);
+        if (z == first)
+        {
+            sum.Clear();
+            for (int j = Math.Max(0, z - half); j <= Math.Min(_channels - 1, z + half); j++)
             {
-                continue;
+                PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
             }
-            Span<float> sum = _sums[k].AsSpan(from, count);
-            if (z == first)
-            {
-                sum.Clear();
-                for (int j = Math.Max(0, z - half); j <= Math.Min(_channels - 1, z + half); j++)
-                {
-                    PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
-                }
-                continue;
-            }
-            bool entering = z + half < _channels, leaving = z - half - 1 >= 0;
-            if (entering && leaving)
-            {
-                PlaneArithmetic.AddDifference(Spatial(s, (z + half) % _ring).AsSpan(from, count), Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
-            }
-            else if (entering)
-            {
-                PlaneArithmetic.Add(Spatial(s, (z + half) % _ring).AsSpan(from, count), sum);
-            }
-            else if (leaving)
-            {
-                PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
-            }
+            return;
+        }
+        bool entering = z + half < _channels, leaving = z - half - 1 >= 0;
+        if (entering && leaving)
+        {
+            PlaneArithmetic.AddDifference(Spatial(s, (z + half) % _ring).AsSpan(from, count), Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+        }
+        else if (entering)
+        {
+            PlaneArithmetic.Add(Spatial(s, (z + half) % _ring).AsSpan(from, count), sum);
+        }
+        else if (leaving)
+        {
+            PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
         }
     }
 
