@@ -219,4 +219,34 @@ public sealed class HubStoreTests
         }
         finally { await drop(); }
     }
+
+    [Fact]
+    public async Task A_replica_starting_beside_a_running_one_takes_no_table_locks_when_the_schema_is_current()
+    {
+        // The failure this guards against: a second replica's ALTER TABLE waited for (and deadlocked with) the first
+        // replica's queries. Here a reader holds a lock on servers; migrating an up-to-date database must not wait for it.
+        var admin = Environment.GetEnvironmentVariable("ASTROLABE_TEST_POSTGRES");
+        Assert.False(string.IsNullOrEmpty(admin), "ASTROLABE_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+        var name = "hubstore_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c); await cmd.ExecuteNonQueryAsync(); }
+        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
+        try
+        {
+            await new HubDatabase(cs).MigrateAsync();
+            await using var reader = new NpgsqlConnection(cs);
+            await reader.OpenAsync();
+            await using var tx = await reader.BeginTransactionAsync();
+            await using (var lockCmd = new NpgsqlCommand("LOCK TABLE servers IN ACCESS SHARE MODE", reader, tx)) await lockCmd.ExecuteNonQueryAsync();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // a lock wait would run into this
+            await new HubDatabase(cs).MigrateAsync(bound.Token);
+            await tx.RollbackAsync();
+        }
+        finally
+        {
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
 }
