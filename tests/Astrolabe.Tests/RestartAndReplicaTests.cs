@@ -57,6 +57,13 @@ public sealed class RestartAndReplicaTests
             // Both replicas start at once against an empty database: the schema and the first admin are made once.
             var starting = new[] { ServeProcess.StartAsync(root, HubHost.FreePort(), $"--Hub:Database={database}"),
                                    ServeProcess.StartAsync(root, HubHost.FreePort(), $"--Hub:Database={database}") };
+            try { await Task.WhenAll(starting); }
+            catch
+            {
+                // One failed: stop the other, so no server outlives the test.
+                foreach (var t in starting.Where(t => t.IsCompletedSuccessfully)) await (await t).DisposeAsync();
+                throw;
+            }
             await using var a = await starting[0];
             await using var b = await starting[1];
 

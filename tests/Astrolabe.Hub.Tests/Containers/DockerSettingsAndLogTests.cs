@@ -99,11 +99,13 @@ public sealed class DockerSettingsAndLogTests
         var env = new Dictionary<string, string>();
         var large = spawner.Spec(new SpawnRequest("ada", "", "/user/ada/", env, profiles.All[1]), "/data/users/ada", (1001, 1001));
         Assert.Equal("localhost/astro-big:2", large.Image);
+        Assert.NotNull(large.HostConfig);
         Assert.Equal(16384L * 1024 * 1024, large.HostConfig.Memory);
         Assert.Equal(4_000_000_000L, large.HostConfig.NanoCpus);
         Assert.Contains($"/srv/alma:{options.Docker.ArchiveMountPath}:ro", large.HostConfig.Binds!);
         var small = spawner.Spec(new SpawnRequest("ada", "", "/user/ada/", env, profiles.All[0]), "/data/users/ada", (1001, 1001));
         Assert.Equal(options.Docker.Image, small.Image);
+        Assert.NotNull(small.HostConfig);
         Assert.Equal(2048L * 1024 * 1024, small.HostConfig.Memory);
         Assert.Null(small.HostConfig.NanoCpus);
         Assert.DoesNotContain(small.HostConfig.Binds!, b => b.EndsWith(":ro", StringComparison.Ordinal));
