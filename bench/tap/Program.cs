@@ -484,15 +484,7 @@ internal static class Bench
     {
         var sw = Stopwatch.StartNew();
         await using var connection = await tap.Database.OpenAsync(CancellationToken.None);
-        await using DbCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
+        await using DbCommand command = CatalogDatabase.Command(connection, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync();
         var values = new object[reader.FieldCount];
         long count = 0;

@@ -18,15 +18,21 @@ public sealed class HubStoreTests
             await db.MigrateAsync();
             return (new HubStore(db, TimeProvider.System), () => { foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(file) + "*")) File.Delete(f); return Task.CompletedTask; });
         }
+        var (cs, drop) = await CreatePostgresDatabaseAsync();
+        var database = new HubDatabase(cs);
+        await database.MigrateAsync();
+        await database.MigrateAsync(); // idempotent
+        return (new HubStore(database, TimeProvider.System), drop);
+    }
+
+    /// <summary>A fresh database on the test PostgreSQL: its connection string, and how to drop it.</summary>
+    private static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
+    {
         var admin = Environment.GetEnvironmentVariable("ASTROLABE_TEST_POSTGRES");
         Assert.False(string.IsNullOrEmpty(admin), "ASTROLABE_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
         var name = "hubstore_" + Guid.NewGuid().ToString("N")[..12];
         await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c); await cmd.ExecuteNonQueryAsync(); }
-        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
-        var database = new HubDatabase(cs);
-        await database.MigrateAsync();
-        await database.MigrateAsync(); // idempotent
-        return (new HubStore(database, TimeProvider.System), async () =>
+        return (new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString, async () =>
         {
             await using var c = new NpgsqlConnection(admin);
             await c.OpenAsync();
@@ -225,11 +231,7 @@ public sealed class HubStoreTests
     {
         // The failure this guards against: a second replica's ALTER TABLE waited for (and deadlocked with) the first
         // replica's queries. Here a reader holds a lock on servers; migrating an up-to-date database must not wait for it.
-        var admin = Environment.GetEnvironmentVariable("ASTROLABE_TEST_POSTGRES");
-        Assert.False(string.IsNullOrEmpty(admin), "ASTROLABE_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
-        var name = "hubstore_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c); await cmd.ExecuteNonQueryAsync(); }
-        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
+        var (cs, drop) = await CreatePostgresDatabaseAsync();
         try
         {
             await new HubDatabase(cs).MigrateAsync();
@@ -241,12 +243,6 @@ public sealed class HubStoreTests
             await new HubDatabase(cs).MigrateAsync(bound.Token);
             await tx.RollbackAsync();
         }
-        finally
-        {
-            await using var c = new NpgsqlConnection(admin);
-            await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        finally { await drop(); }
     }
 }

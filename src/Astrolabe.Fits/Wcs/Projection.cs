@@ -49,6 +49,21 @@ public abstract class Projection
 
     protected static double Atan2Deg(double y, double x) => Math.Atan2(y, x) * R0;
 
+    /// <summary>Zenithal projections' plane coordinates from the radius and native longitude (WCS Paper II, eq. 12–13).</summary>
+    protected static void FromPolar(double r, double phi, out double x, out double y)
+    {
+        x = r * Math.Sin(phi * D2R);
+        y = -r * Math.Cos(phi * D2R);
+    }
+
+    /// <summary>The inverse: radius and native longitude (0 at the pole) of plane coordinates.</summary>
+    protected static double ToPolar(double x, double y, out double phi)
+    {
+        var r = Math.Sqrt(x * x + y * y);
+        phi = r == 0 ? 0.0 : Atan2Deg(x, -y);
+        return r;
+    }
+
     /// <summary>Zenithal projections (TAN, ARC, ZEA, STG): x = R sin φ, y = −R cos φ with R(θ) per projection.</summary>
     private sealed class Zenithal : Projection
     {
@@ -78,15 +93,13 @@ public abstract class Projection
                     r = 2 * R0 * Math.Tan((90.0 - theta) * D2R / 2);
                     break;
             }
-            x = r * Math.Sin(phi * D2R);
-            y = -r * Math.Cos(phi * D2R);
+            FromPolar(r, phi, out x, out y);
             return true;
         }
 
         public override bool Deproject(double x, double y, out double phi, out double theta)
         {
-            var r = Math.Sqrt(x * x + y * y);
-            phi = r == 0 ? 0.0 : Atan2Deg(x, -y);
+            var r = ToPolar(x, y, out phi);
             switch (Code)
             {
                 case "TAN":
@@ -325,15 +338,13 @@ public abstract class Projection
             var d = mu + Math.Sin(theta * D2R);
             if (d <= 0) { x = y = double.NaN; return false; }
             var r = R0 * (mu + 1) * Math.Cos(theta * D2R) / d;
-            x = r * Math.Sin(phi * D2R);
-            y = -r * Math.Cos(phi * D2R);
+            FromPolar(r, phi, out x, out y);
             return true;
         }
 
         public override bool Deproject(double x, double y, out double phi, out double theta)
         {
-            var r = Math.Sqrt(x * x + y * y);
-            phi = r == 0 ? 0.0 : Atan2Deg(x, -y);
+            var r = ToPolar(x, y, out phi);
             var rho = r / (R0 * (mu + 1));
             var s = rho * mu / Math.Sqrt(rho * rho + 1);
             if (Math.Abs(s) > 1) { theta = double.NaN; return false; }

@@ -93,7 +93,11 @@ internal abstract class CatalogDatabase
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(connection, sql, parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)));
+
+    /// <summary>A command with its named parameters (null values as DBNull), e.g. a translated query's.</summary>
+    public static DbCommand Command(DbConnection connection, string sql, IEnumerable<KeyValuePair<string, object?>> parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Astrolabe.Tap.Adql;
+using Astrolabe.Tap.Catalog;
 using Astrolabe.Tap.Output;
 using Astrolabe.Tap.Upload;
 using Microsoft.Data.Sqlite;
@@ -115,15 +116,7 @@ internal sealed class QueryExecution : IAsyncDisposable
             {
                 return;
             }
-            _command = _connection.CreateCommand();
-            _command.CommandText = Sql.Sql;
-            foreach (var (name, value) in Sql.Parameters)
-            {
-                var parameter = _command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
-                _command.Parameters.Add(parameter);
-            }
+            _command = CatalogDatabase.Command(_connection, Sql.Sql, Sql.Parameters);
             _command.CommandTimeout = 0;
             _interrupt = db.InterruptOn(_command, token);
             _reader = await _command.ExecuteReaderAsync(token);
