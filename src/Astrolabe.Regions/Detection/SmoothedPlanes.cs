@@ -7,6 +7,11 @@ namespace Astrolabe.Regions.Detection;
 /// <summary>Reads channel <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked).</summary>
 internal delegate void ChannelReader(int channel, Span<float> data, Span<float> snr);
 
+/// <summary>The clip of the emitted channel: <see cref="Mask"/> gets the channel's blanking (the blanked value where
+/// blanked, <see cref="Empty"/> elsewhere), then <see cref="Detected"/> where still empty and any smoothed plane k exceeds
+/// <see cref="Levels"/>[k] (NaN: that plane adds nothing).</summary>
+internal sealed record PlaneClip(float[] Levels, byte[] Mask, byte Empty, byte Detected);
+
 /// <summary>The multi-scale S/N cube, a window of channels at a time: every combination of a spatial Gaussian and a
 /// spectral boxcar, built plane by plane from a ring of the last few channels, so memory is a few dozen planes however
 /// many channels the cube has.</summary>
@@ -94,11 +99,10 @@ internal sealed class SmoothedPlanes
     /// the channels they need from <paramref name="read"/>. Each channel's boxcar sums are brought up to date a slice of
     /// pixels at a time and each slice goes to <paramref name="slice"/> (slot, first pixel, count) while it is still in
     /// cache, on several threads when <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets the channel and its
-    /// ring slot. <paramref name="combination"/> (slot, combination, first pixel, count), when given, gets each
-    /// combination's slice right after its sum is brought up to date (combinations in order, while that slice is still in
-    /// the nearest cache), before <paramref name="slice"/>.</summary>
+    /// ring slot. <paramref name="clip"/>, when given, clips each slice of the emitted channel as its sums are brought up
+    /// to date (in the same loop, for the usual running-sum update), before <paramref name="slice"/>.</summary>
     public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit,
-        Action<int, int, int, int>? combination = null)
+        PlaneClip? clip = null)
     {
         int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
         int next = first;
@@ -117,7 +121,7 @@ internal sealed class SmoothedPlanes
                 int z = next, zSlot = next % _ring;
                 ForChunks((from, count) =>
                 {
-                    UpdateSums(z, first, from, count, zSlot, combination);
+                    UpdateSums(z, first, from, count, zSlot, clip);
                     slice?.Invoke(zSlot, from, count);
                 }, parallelSlices);
                 emit(next, zSlot);
@@ -209,25 +213,33 @@ internal sealed class SmoothedPlanes
     }
 
     /// <summary>Brings every boxcar sum to channel <paramref name="z"/> over pixels [from, from + count): a fresh sum at
-    /// the first channel of a run, then the channel entering less the one leaving, in one pass; <paramref name="updated"/>
-    /// gets each combination as soon as its slice is current.</summary>
-    private void UpdateSums(int z, int first, int from, int count, int slot, Action<int, int, int, int>? updated)
+    /// the first channel of a run, then the channel entering less the one leaving, in one pass; with a
+    /// <paramref name="clip"/>, each combination's slice is compared with its level in the same loop (or right after,
+    /// while it is still in the nearest cache).</summary>
+    private void UpdateSums(int z, int first, int from, int count, int slot, PlaneClip? clip)
     {
+        if (clip is not null)
+        {
+            _blank[slot].AsSpan(from, count).CopyTo(clip.Mask.AsSpan(from, count));
+        }
         for (int k = 0; k < _combinations.Length; k++)
         {
-            UpdateSum(k, z, first, from, count);
-            updated?.Invoke(slot, k, from, count);
+            if (!UpdateSum(k, z, first, from, count, clip) && clip is not null)
+            {
+                PlaneClipping.MarkAbove(Plane(k, slot).AsSpan(from, count), clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+            }
         }
     }
 
-    /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>.</summary>
+    /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>;
+    /// true when it also clipped the slice (the running-sum update with a <paramref name="clip"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpdateSum(int k, int z, int first, int from, int count)
+    private bool UpdateSum(int k, int z, int first, int from, int count, PlaneClip? clip)
     {
         var (s, half) = _combinations[k];
         if (half == 0)
         {
-            return;
+            return false;
         }
         Span<float> sum = _sums[k].AsSpan(from, count);
         if (z == first)
@@ -237,12 +249,19 @@ internal sealed class SmoothedPlanes
             {
                 PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
             }
-            return;
+            return false;
         }
         bool entering = z + half < _channels, leaving = z - half - 1 >= 0;
         if (entering && leaving)
         {
-            PlaneArithmetic.AddDifference(Spatial(s, (z + half) % _ring).AsSpan(from, count), Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+            var enter = Spatial(s, (z + half) % _ring).AsSpan(from, count);
+            var leave = Spatial(s, (z - half - 1) % _ring).AsSpan(from, count);
+            if (clip is not null)
+            {
+                PlaneClipping.AddDifferenceMarkAbove(enter, leave, sum, clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+                return true;
+            }
+            PlaneArithmetic.AddDifference(enter, leave, sum);
         }
         else if (entering)
         {
@@ -252,6 +271,7 @@ internal sealed class SmoothedPlanes
         {
             PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
         }
+        return false;
     }
 
     /// <summary>Runs <paramref name="work"/> over disjoint pixel ranges of a plane, on several threads when allowed.</summary>
