@@ -94,3 +94,42 @@ public sealed class SmoothingTests
         }
     }
 }
+
+/// <summary>The blanking of each channel as the smoothed planes read it: non-finite voxels (NaN, ±infinity) get the
+/// blanked mark and count as zero, in whole vectors, mixed vectors and the tail after the last whole vector.</summary>
+public sealed class BlankingTests
+{
+    [Theory]
+    [InlineData(37, 5)]
+    [InlineData(64, 4)]
+    [InlineData(3, 3)]
+    public void Non_finite_voxels_are_marked_and_zeroed(int width, int height)
+    {
+        int planeSize = width * height;
+        float Value(int z, int i) => (i * 7 + z * 3) % 11 switch
+        {
+            0 => float.NaN,
+            1 => float.PositiveInfinity,
+            2 => float.NegativeInfinity,
+            _ => i < planeSize / 3 && z == 1 ? float.NaN : 0.25f * i - z,
+        };
+        var planes = new SmoothedPlanes(width, height, 3, new FinderOptions(), new ParallelOptions(), blanked: 255);
+        int emitted = 0;
+        planes.Run(0, 2, (z, data, snr) =>
+        {
+            for (int i = 0; i < planeSize; i++) data[i] = snr[i] = Value(z, i);
+        }, slice: null, parallelSlices: false, (z, slot) =>
+        {
+            emitted++;
+            float[] snr = planes.Snr(slot);
+            byte[] blank = planes.Blank(slot);
+            for (int i = 0; i < planeSize; i++)
+            {
+                float v = Value(z, i);
+                Assert.Equal(float.IsFinite(v) ? (byte)0 : (byte)255, blank[i]);
+                Assert.Equal(float.IsFinite(v) ? v : 0f, snr[i]);
+            }
+        });
+        Assert.Equal(3, emitted);
+    }
+}
