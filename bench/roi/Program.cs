@@ -103,7 +103,7 @@ Measured Run(List<string> files, int workers, bool cold)
     double cpuSeconds = cold ? wholeCpu : json.GetProperty("cpu_seconds").GetDouble();
     double peak = json.GetProperty("peak_private_mb").GetDouble(), peakWithFile = json.GetProperty("peak_rss_mb").GetDouble();
     string name = (workers == 1 ? "astrolabe, 1 core" : $"astrolabe, {workers} cores") + (cold ? ", cold (whole process)" : "");
-    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB private resident ({peakWithFile:F0} MB counting the cube's pages mapped from the page cache)");
+    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s, {cpuSeconds / seconds:F2} cores busy), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB private resident ({peakWithFile:F0} MB counting the cube's pages mapped from the page cache); GC: {json.GetProperty("gc_gen0").GetInt32()} gen0, {json.GetProperty("gc_gen2").GetInt32()} gen2 collections, {json.GetProperty("gc_pause_seconds").GetDouble():F3} s paused");
     return new Measured(name, seconds, cpuSeconds, peak);
 }
 
@@ -120,6 +120,8 @@ static async Task<int> Child(int workers, bool cold, List<string> files)
     using var sampler = new AnonymousMemorySampler();
     var self = Process.GetCurrentProcess();
     var cpu = self.TotalProcessorTime;
+    int gen2 = GC.CollectionCount(2), gen0 = GC.CollectionCount(0);
+    var paused = GC.GetTotalPauseDuration();
     var clock = Stopwatch.StartNew();
     int regions = await Pipeline(files, workers);
     double seconds = clock.Elapsed.TotalSeconds;
@@ -131,6 +133,9 @@ static async Task<int> Child(int workers, bool cold, List<string> files)
         regions,
         peak_private_mb = sampler.PeakMegabytes,
         peak_rss_mb = PeakResidentMegabytes(),
+        gc_gen0 = GC.CollectionCount(0) - gen0,
+        gc_gen2 = GC.CollectionCount(2) - gen2,
+        gc_pause_seconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds,
     }));
     return 0;
 }
@@ -168,7 +173,7 @@ Measured RunPython(List<string> files, int jobs, bool cold)
     double cpuSeconds = cold ? wholeCpu : json.GetProperty("cpu_seconds").GetDouble();
     double peak = json.GetProperty("peak_rss_mb").GetDouble();
     string name = (jobs == 1 ? "python reference, 1 process" : $"python reference, {jobs} processes") + (cold ? ", cold (whole process)" : "");
-    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB resident (largest process)");
+    Console.WriteLine($"  {name}: {seconds:F2} s ({cpuSeconds:F2} CPU s, {cpuSeconds / seconds:F2} cores busy), {json.GetProperty("regions").GetInt32()} regions, peak {peak:F0} MB resident (largest process)");
     return new Measured(name, seconds, cpuSeconds, peak);
 }
 
