@@ -65,7 +65,7 @@ internal static class Sql
     {
         var command = db.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = tx;
+        if (tx is not null) command.Transaction = tx; // else keep what the connection set (SQLite: its open transaction)
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
