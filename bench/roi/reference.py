@@ -7,7 +7,9 @@ smooth over 3 spatial x 3 spectral scales with a clip at 4 sigma of each smoothe
 2 pixels/channels into regions, drop small/faint ones, and measure each region (centroid, sums, moments, footprint
 area, convex hull).
 
-    reference.py [--jobs N] FILE...     prints one JSON line: {"files", "seconds", "cpu_seconds", "regions", "peak_rss_mb"}
+    reference.py [--jobs N] [--warm-up] FILE...
+        prints one JSON line: {"files", "seconds", "cpu_seconds", "regions", "peak_rss_mb"}; with --warm-up the first
+        file is searched once before the clock starts (as the C# bench child does for its JIT).
 """
 import argparse
 import json
@@ -160,8 +162,11 @@ def find(path, threshold=4.0, spatial=(0, 3, 6), spectral=(1, 3, 7), merge=2, mi
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--warm-up", action="store_true")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
+    if args.warm_up:
+        find(args.files[0])
     start = time.perf_counter()
     cpu_start = cpu_seconds()
     if args.jobs > 1:

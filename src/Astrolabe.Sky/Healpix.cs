@@ -148,23 +148,29 @@ public static class Healpix
     }
 
     // A cap around the pixel centre containing the whole pixel: the farthest of its corners and edge points,
-    // widened because the edges between sampled points bulge slightly.
+    // widened because the edges between sampled points bulge slightly. Distances are compared as chords (exact for
+    // small pixels, no trigonometry per point); one asin turns the longest into an angle.
     private static (Vector3 Center, double Radius) BoundingCap(int order, long pixel)
     {
         var (face, ix, iy) = Decompose(order, pixel);
         double nside = Nside(order);
         var c = FacePointToVector(face, (ix + 0.5) / nside, (iy + 0.5) / nside);
-        double max = 0;
+        double maxChord2 = 0;
+        void Consider(double x, double y)
+        {
+            var d = FacePointToVector(face, (ix + x) / nside, (iy + y) / nside) - c;
+            maxChord2 = Math.Max(maxChord2, d.Dot(d));
+        }
         const int samples = 4;
         for (int s = 0; s <= samples; s++)
         {
             double t = (double)s / samples;
-            foreach (var (x, y) in new[] { (t, 0.0), (t, 1.0), (0.0, t), (1.0, t) })
-            {
-                var v = FacePointToVector(face, (ix + x) / nside, (iy + y) / nside);
-                max = Math.Max(max, c.AngleTo(v));
-            }
+            Consider(t, 0);
+            Consider(t, 1);
+            Consider(0, t);
+            Consider(1, t);
         }
+        double max = 2 * Math.Asin(Math.Min(1, Math.Sqrt(maxChord2) / 2));
         return (c, max * 1.1 + 1e-12);
     }
 

@@ -36,6 +36,31 @@ internal sealed class TapService
 
     public DateTime StartedAt { get; } = DateTime.UtcNow;
 
+    private int _runningQueries;
+
+    /// <summary>Queries executing in the database right now, sync and async (shown by /availability).</summary>
+    public int RunningQueries => Volatile.Read(ref _runningQueries);
+
+    /// <summary>Counts a query from the moment it is sent to the database until its execution is disposed.</summary>
+    public IDisposable QueryRunning()
+    {
+        Interlocked.Increment(ref _runningQueries);
+        return new Running(this);
+    }
+
+    private sealed class Running(TapService tap) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref tap._runningQueries);
+            }
+        }
+    }
+
     /// <summary>Creates TAP_SCHEMA and the job table, the SQL functions on PostgreSQL, and the demo catalogue
     /// when asked for and absent.</summary>
     public async Task InitializeAsync(CancellationToken ct)

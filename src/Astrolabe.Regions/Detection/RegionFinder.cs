@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
-using System.Runtime.InteropServices;
 using Astrolabe.Regions.Cubes;
 
 namespace Astrolabe.Regions.Detection;
@@ -80,7 +78,7 @@ public sealed class RegionFinder
         var mask = new byte[planeSize];
         planes.Run(0, channels - 1, read, slice: null, parallelSlices: true,
             (z, slot) => linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot)),
-            (slot, k, from, count) => ClipRange(planes, slot, k, limits[k], mask, from, count));
+            new PlaneClip(limits, mask, Empty, Detected));
         cancellationToken.ThrowIfCancellationRequested();
 
         var regions = new List<DetectedRegion>();
@@ -157,48 +155,6 @@ public sealed class RegionFinder
                 {
                     samples[k].Add(plane[i]);
                 }
-            }
-        }
-    }
-
-    /// <summary>Marks the voxels of a slice of the emitted channel where smoothed plane <paramref name="k"/> exceeds its clip
-    /// level, called for each plane in turn right after its boxcar sum is updated (the slice is still in cache); the first
-    /// plane starts the slice's mask from the blanking.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ClipRange(SmoothedPlanes planes, int slot, int k, float level, byte[] mask, int from, int count)
-    {
-        Span<byte> m = mask.AsSpan(from, count);
-        if (k == 0)
-        {
-            planes.Blank(slot).AsSpan(from, count).CopyTo(m);
-        }
-        if (float.IsNaN(level))
-        {
-            return;
-        }
-        // Most voxels are below the limit: compare a vector at a time and look closer only where one is above.
-        ReadOnlySpan<float> values = planes.Plane(k, slot).AsSpan(from, count);
-        var limit = new Vector<float>(level);
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-        int lanes = Vector<float>.Count;
-        for (int v = 0; v < vectors.Length; v++)
-        {
-            if (Vector.GreaterThanAny(vectors[v], limit))
-            {
-                MarkAbove(values, m, v * lanes, (v + 1) * lanes, level);
-            }
-        }
-        MarkAbove(values, m, vectors.Length * lanes, values.Length, level);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MarkAbove(ReadOnlySpan<float> values, Span<byte> mask, int from, int to, float limit)
-    {
-        for (int i = from; i < to; i++)
-        {
-            if (values[i] > limit && mask[i] == Empty)
-            {
-                mask[i] = Detected;
             }
         }
     }

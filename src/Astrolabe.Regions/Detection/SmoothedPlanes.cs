@@ -1,11 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Astrolabe.Regions.Detection;
 
 /// <summary>Reads channel <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked).</summary>
 internal delegate void ChannelReader(int channel, Span<float> data, Span<float> snr);
+
+/// <summary>The clip of the emitted channel: <see cref="Mask"/> gets the channel's blanking (the blanked value where
+/// blanked, <see cref="Empty"/> elsewhere), then <see cref="Detected"/> where still empty and any smoothed plane k exceeds
+/// <see cref="Levels"/>[k] (NaN: that plane adds nothing).</summary>
+internal sealed record PlaneClip(float[] Levels, byte[] Mask, byte Empty, byte Detected);
 
 /// <summary>The multi-scale S/N cube, a window of channels at a time: every combination of a spatial Gaussian and a
 /// spectral boxcar, built plane by plane from a ring of the last few channels, so memory is a few dozen planes however
@@ -15,8 +21,13 @@ internal delegate void ChannelReader(int channel, Span<float> data, Span<float> 
 internal sealed class SmoothedPlanes
 {
     /// <summary>Pixels per slice of per-pixel work: small enough that a slice of every plane involved stays in cache,
-    /// large enough to hand to a thread.</summary>
+    /// large enough to hand to a thread. (2,048, to keep one boxcar update's three slices in the first-level cache for
+    /// the clip, measured the same.)</summary>
     private const int Chunk = 1 << 13;
+
+    /// <summary>Planes smaller than this are smoothed on one thread, and their slices are not spread over threads below
+    /// a quarter of it.</summary>
+    private const int ParallelPlane = 1 << 16;
 
     private readonly int _width, _height, _channels, _planeSize, _ring, _reach;
     private readonly float[]?[] _taps;
@@ -25,7 +36,9 @@ internal sealed class SmoothedPlanes
     private readonly byte[][] _blank;
     private readonly float[]?[][] _smoothed;
     private readonly float[]?[] _sums;
-    private readonly float[] _scratch;
+    private readonly float[] _scratch, _scratchB;
+    /// <summary>The spatial scales with a kernel, in pairs whose x passes share their loads (the last may be alone: -1).</summary>
+    private readonly (int A, int B)[] _kernelPairs;
     private readonly ParallelOptions _parallel;
     private readonly byte _blanked;
 
@@ -65,15 +78,19 @@ internal sealed class SmoothedPlanes
         _smoothed = _taps.Select(t => t is null ? new float[]?[_ring] : NewPlanes(_ring)).ToArray();
         _sums = _combinations.Select(c => c.Half > 0 ? new float[_planeSize] : null).ToArray();
         _scratch = new float[_planeSize];
+        var kernels = Enumerable.Range(0, _taps.Length).Where(s => _taps[s] is not null).ToArray();
+        _kernelPairs = Enumerable.Range(0, (kernels.Length + 1) / 2)
+            .Select(p => (kernels[2 * p], 2 * p + 1 < kernels.Length ? kernels[2 * p + 1] : -1)).ToArray();
+        _scratchB = _kernelPairs.Any(p => p.B >= 0) ? new float[_planeSize] : [];
     }
 
-    /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 45 planes).</summary>
+    /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 46 planes).</summary>
     public static long WorkingBytes(long planeSize, FinderOptions options)
     {
         int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 2;
         int spatial = options.SpatialScalesPixels.Count(s => s > 0);
         int sums = options.SpatialScalesPixels.Count * options.SpectralScalesChannels.Count(b => b > 1);
-        return planeSize * (4L * (ring * (2 + spatial) + sums + 1) + ring);
+        return planeSize * (4L * (ring * (2 + spatial) + sums + Math.Clamp(spatial, 1, 2)) + ring);
     }
 
     /// <summary>Number of smoothed versions of the cube (spatial × spectral scales).</summary>
@@ -83,11 +100,10 @@ internal sealed class SmoothedPlanes
     /// the channels they need from <paramref name="read"/>. Each channel's boxcar sums are brought up to date a slice of
     /// pixels at a time and each slice goes to <paramref name="slice"/> (slot, first pixel, count) while it is still in
     /// cache, on several threads when <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets the channel and its
-    /// ring slot. <paramref name="combination"/> (slot, combination, first pixel, count), when given, gets each
-    /// combination's slice right after its sum is brought up to date (combinations in order, while that slice is still in
-    /// the nearest cache), before <paramref name="slice"/>.</summary>
+    /// ring slot. <paramref name="clip"/>, when given, clips each slice of the emitted channel as its sums are brought up
+    /// to date (in the same loop, for the usual running-sum update), before <paramref name="slice"/>.</summary>
     public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit,
-        Action<int, int, int, int>? combination = null)
+        PlaneClip? clip = null)
     {
         int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
         int next = first;
@@ -97,19 +113,16 @@ internal sealed class SmoothedPlanes
             int slot = t % _ring;
             read(t, _data[slot], _snr[slot]);
             ZeroBlanks(_snr[slot], _blank[slot], _blanked);
-            for (int s = 0; s < _taps.Length; s++)
+            foreach (var (a, b) in _kernelPairs)
             {
-                if (_taps[s] is { } taps)
-                {
-                    Smooth(_snr[slot], _smoothed[s][slot]!, taps);
-                }
+                Smooth(_snr[slot], a, b, slot);
             }
             while (next <= last && (next + _reach <= t || t == hi))
             {
                 int z = next, zSlot = next % _ring;
                 ForChunks((from, count) =>
                 {
-                    UpdateSums(z, first, from, count, zSlot, combination);
+                    UpdateSums(z, first, from, count, zSlot, clip);
                     slice?.Invoke(zSlot, from, count);
                 }, parallelSlices);
                 emit(next, zSlot);
@@ -137,26 +150,42 @@ internal sealed class SmoothedPlanes
 
     /// <summary>Marks blanked (non-finite) voxels in <paramref name="blank"/> with <paramref name="blanked"/> and zeroes them
     /// in <paramref name="snr"/>; a vector of finite values (nearly all of them) costs one compare.</summary>
+    /// <remarks>A vector with a blanked voxel (the primary-beam edge and beyond: a fifth of a plane or more) is zeroed with
+    /// a vector select, and with eight lanes its eight blank bytes are one 8-byte store (a byte per bit of the lanes'
+    /// mask, from a table).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked)
     {
         Array.Clear(blank);
         var vectors = MemoryMarshal.Cast<float, Vector<float>>(snr.AsSpan());
         int lanes = Vector<float>.Count;
+        bool eight = lanes == 8 && BitConverter.IsLittleEndian;
+        ref byte b0 = ref MemoryMarshal.GetArrayDataReference(blank);
         for (int v = 0; v < vectors.Length; v++)
         {
             // x - x is 0 for finite x and NaN for NaN and ±infinity.
             var value = vectors[v];
-            if (!Vector.EqualsAll(value - value, Vector<float>.Zero))
+            var finite = Vector.Equals(value - value, Vector<float>.Zero);
+            if (Vector.EqualsAll(finite, Vector<int>.AllBitsSet))
+            {
+                continue;
+            }
+            if (!eight)
             {
                 ZeroBlanks(snr, blank, blanked, v * lanes, (v + 1) * lanes);
+                continue;
             }
+            vectors[v] = Vector.ConditionalSelect(finite, value, Vector<float>.Zero);
+            uint bits = ~finite.AsVector256().ExtractMostSignificantBits() & 0xFF;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b0, v * 8), LaneBytes[bits] * blanked);
         }
         ZeroBlanks(snr, blank, blanked, vectors.Length * lanes, snr.Length);
     }
 
-    /// <remarks>Called for every vector holding a blanked voxel (a primary-beam edge: a fifth of a plane), so it is compiled
-    /// optimised at once; at tier 0 it stayed there and cost about a tenth of the finder's time.</remarks>
+    /// <summary>For each 8-bit lane mask, 8 bytes: 1 where the bit is set, 0 elsewhere (little-endian: byte i is bit i).</summary>
+    private static readonly ulong[] LaneBytes = Enumerable.Range(0, 256)
+        .Select(bits => Enumerable.Range(0, 8).Aggregate(0UL, (bytes, i) => bytes | ((ulong)((bits >> i) & 1) << (8 * i)))).ToArray();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked, int from, int to)
     {
@@ -170,38 +199,64 @@ internal sealed class SmoothedPlanes
         }
     }
 
-    private void Smooth(float[] input, float[] output, float[] taps)
+    /// <summary>Smooths <paramref name="input"/> with spatial kernel <paramref name="a"/> and, when it is not -1, kernel
+    /// <paramref name="b"/> (their x passes in one, sharing loads), into the ring slot of each.</summary>
+    private void Smooth(float[] input, int a, int b, int slot)
     {
-        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 8 * Chunk)
+        float[] tapsA = _taps[a]!, outA = _smoothed[a][slot]!;
+        float[] tapsB = b >= 0 ? _taps[b]! : tapsA, outB = b >= 0 ? _smoothed[b][slot]! : outA, scratchB = b >= 0 ? _scratchB : _scratch;
+        if (_parallel.MaxDegreeOfParallelism <= 1 || _planeSize < ParallelPlane)
         {
-            Smoothing.GaussianPlane(input, output, _scratch, _width, _height, taps);
+            Smoothing.GaussianRowsX(input, _scratch, tapsA, scratchB, tapsB, _width, 0, _height);
+            Smoothing.GaussianRowsY(_scratch, outA, _width, _height, tapsA, 0, _height);
+            if (b >= 0)
+            {
+                Smoothing.GaussianRowsY(scratchB, outB, _width, _height, tapsB, 0, _height);
+            }
             return;
         }
         int bands = _parallel.MaxDegreeOfParallelism * 4, rowsPerBand = (_height + bands - 1) / bands;
-        Parallel.For(0, bands, _parallel, b => Smoothing.GaussianRowsX(input, _scratch, _width, taps, Math.Min(_height, b * rowsPerBand), Math.Min(_height, (b + 1) * rowsPerBand)));
-        Parallel.For(0, bands, _parallel, b => Smoothing.GaussianRowsY(_scratch, output, _width, _height, taps, Math.Min(_height, b * rowsPerBand), Math.Min(_height, (b + 1) * rowsPerBand)));
+        Parallel.For(0, bands, _parallel, k => Smoothing.GaussianRowsX(input, _scratch, tapsA, scratchB, tapsB, _width,
+            Math.Min(_height, k * rowsPerBand), Math.Min(_height, (k + 1) * rowsPerBand)));
+        Parallel.For(0, bands, _parallel, k =>
+        {
+            int y0 = Math.Min(_height, k * rowsPerBand), y1 = Math.Min(_height, (k + 1) * rowsPerBand);
+            Smoothing.GaussianRowsY(_scratch, outA, _width, _height, tapsA, y0, y1);
+            if (b >= 0)
+            {
+                Smoothing.GaussianRowsY(scratchB, outB, _width, _height, tapsB, y0, y1);
+            }
+        });
     }
 
     /// <summary>Brings every boxcar sum to channel <paramref name="z"/> over pixels [from, from + count): a fresh sum at
-    /// the first channel of a run, then the channel entering less the one leaving, in one pass; <paramref name="updated"/>
-    /// gets each combination as soon as its slice is current.</summary>
-    private void UpdateSums(int z, int first, int from, int count, int slot, Action<int, int, int, int>? updated)
+    /// the first channel of a run, then the channel entering less the one leaving, in one pass; with a
+    /// <paramref name="clip"/>, each combination's slice is compared with its level in the same loop (or right after,
+    /// while it is still in the nearest cache).</summary>
+    private void UpdateSums(int z, int first, int from, int count, int slot, PlaneClip? clip)
     {
+        if (clip is not null)
+        {
+            _blank[slot].AsSpan(from, count).CopyTo(clip.Mask.AsSpan(from, count));
+        }
         for (int k = 0; k < _combinations.Length; k++)
         {
-            UpdateSum(k, z, first, from, count);
-            updated?.Invoke(slot, k, from, count);
+            if (!UpdateSum(k, z, first, from, count, clip) && clip is not null)
+            {
+                PlaneClipping.MarkAbove(Plane(k, slot).AsSpan(from, count), clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+            }
         }
     }
 
-    /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>.</summary>
+    /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>;
+    /// true when it also clipped the slice (the running-sum update with a <paramref name="clip"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpdateSum(int k, int z, int first, int from, int count)
+    private bool UpdateSum(int k, int z, int first, int from, int count, PlaneClip? clip)
     {
         var (s, half) = _combinations[k];
         if (half == 0)
         {
-            return;
+            return false;
         }
         Span<float> sum = _sums[k].AsSpan(from, count);
         if (z == first)
@@ -211,12 +266,19 @@ internal sealed class SmoothedPlanes
             {
                 PlaneArithmetic.Add(Spatial(s, j % _ring).AsSpan(from, count), sum);
             }
-            return;
+            return false;
         }
         bool entering = z + half < _channels, leaving = z - half - 1 >= 0;
         if (entering && leaving)
         {
-            PlaneArithmetic.AddDifference(Spatial(s, (z + half) % _ring).AsSpan(from, count), Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
+            var enter = Spatial(s, (z + half) % _ring).AsSpan(from, count);
+            var leave = Spatial(s, (z - half - 1) % _ring).AsSpan(from, count);
+            if (clip is not null)
+            {
+                PlaneClipping.AddDifferenceMarkAbove(enter, leave, sum, clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+                return true;
+            }
+            PlaneArithmetic.AddDifference(enter, leave, sum);
         }
         else if (entering)
         {
@@ -226,12 +288,13 @@ internal sealed class SmoothedPlanes
         {
             PlaneArithmetic.Subtract(Spatial(s, (z - half - 1) % _ring).AsSpan(from, count), sum);
         }
+        return false;
     }
 
     /// <summary>Runs <paramref name="work"/> over disjoint pixel ranges of a plane, on several threads when allowed.</summary>
     public void ForChunks(Action<int, int> work, bool parallel = true)
     {
-        if (!parallel || _parallel.MaxDegreeOfParallelism <= 1 || _planeSize < 2 * Chunk)
+        if (!parallel || _parallel.MaxDegreeOfParallelism <= 1 || _planeSize < ParallelPlane / 4)
         {
             for (int from = 0; from < _planeSize; from += Chunk)
             {

@@ -1,10 +1,13 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 namespace Astrolabe.Regions.Detection;
 
 /// <summary>The separable kernels of the multi-scale search: a spatial Gaussian per plane and a spectral boxcar.</summary>
-/// <remarks>Blanked (NaN) voxels must have been zeroed by the caller; pixels beyond the edge count as zero.</remarks>
+/// <remarks>Blanked (NaN) voxels must have been zeroed by the caller; pixels beyond the edge count as zero. Every tap is
+/// a fused multiply-add (one rounding; the same result on any machine), accumulated in registers over eight independent
+/// chains so that the adds' latency does not bound the loop.</remarks>
 internal static class Smoothing
 {
     /// <summary>Normalised 1-D Gaussian taps for a full width at half maximum in pixels, truncated at 3 sigma.</summary>
@@ -36,63 +39,128 @@ internal static class Smoothing
     }
 
     /// <summary>The x pass for rows [<paramref name="y0"/>, <paramref name="y1"/>): each scratch pixel is Σ taps[k] × the
-    /// input pixel k away along the row, pixels beyond the row's ends counting as zero. Inside the row a vector of pixels
-    /// accumulates every tap in a register and is stored once.</summary>
+    /// input pixel k away along the row, pixels beyond the row's ends counting as zero.</summary>
+    public static void GaussianRowsX(ReadOnlySpan<float> input, Span<float> scratch, int width, float[] taps, int y0, int y1) =>
+        GaussianRowsX(input, scratch, taps, scratch, taps, width, y0, y1);
+
+    /// <summary>The x passes of two Gaussians at once, for rows [<paramref name="y0"/>, <paramref name="y1"/>): each pixel
+    /// of <paramref name="outA"/> is Σ tapsA[k] × the input pixel k away along the row, and likewise for B, pixels beyond
+    /// the row's ends counting as zero. The shorter kernel's window lies inside the longer one's, so one set of loads
+    /// feeds both (with <paramref name="outA"/> = <paramref name="outB"/> and the same taps, it is one pass).</summary>
+    /// <remarks>Each row is copied into a buffer with zeros beyond its ends, so the pixels near the ends take the same
+    /// vector loop as the rest (as scalar chains of dependent multiply-adds they cost a third of the pass).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void GaussianRowsX(ReadOnlySpan<float> input, Span<float> scratch, int width, float[] taps, int y0, int y1)
+    public static void GaussianRowsX(ReadOnlySpan<float> input, Span<float> outA, float[] tapsA, Span<float> outB, float[] tapsB,
+        int width, int y0, int y1)
     {
-        int radius = taps.Length / 2, lanes = Vector<float>.Count;
-        // Vectors start where every tap stays inside the row.
-        int inner0 = radius, inner1 = width - radius;
-        int vectorEnd = inner0 + Math.Max(0, (inner1 - inner0) / lanes) * lanes;
+        if (tapsA.Length > tapsB.Length)
+        {
+            GaussianRowsX(input, outB, tapsB, outA, tapsA, width, y0, y1);
+            return;
+        }
+        bool both = tapsA != tapsB;
+        int radius = tapsB.Length / 2, inset = radius - tapsA.Length / 2, lanes = Vector<float>.Count;
+        float[] padded = ArrayPool<float>.Shared.Rent(width + 2 * radius + lanes);
+        padded.AsSpan().Clear();
+        Span<float> tail = stackalloc float[2 * lanes];
+        ref float a0 = ref MemoryMarshal.GetArrayDataReference(tapsA);
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(tapsB);
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(padded);
         for (int y = y0; y < y1; y++)
         {
-            ReadOnlySpan<float> row = input.Slice(y * width, width);
-            Span<float> outRow = scratch.Slice(y * width, width);
-            ref float rowStart = ref MemoryMarshal.GetReference(row);
-            int x = inner0;
-            // Four vectors at a time: four independent chains of multiply-adds keep the pipeline full.
-            for (; x + 4 * lanes <= vectorEnd; x += 4 * lanes)
+            input.Slice(y * width, width).CopyTo(padded.AsSpan(radius));
+            Span<float> rowA = outA.Slice(y * width, width), rowB = outB.Slice(y * width, width);
+            int x = 0;
+            if (both)
             {
-                Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                for (int k = 0; k < taps.Length; k++)
+                // Four vectors of pixels, two kernels: eight independent chains of fused multiply-adds.
+                for (; x + 4 * lanes <= width; x += 4 * lanes)
                 {
-                    var w = new Vector<float>(taps[k]);
-                    ref float at = ref Unsafe.Add(ref rowStart, x - radius + k);
-                    s0 += Vector.LoadUnsafe(ref at) * w;
-                    s1 += Vector.LoadUnsafe(ref at, (nuint)lanes) * w;
-                    s2 += Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)) * w;
-                    s3 += Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)) * w;
+                    Vector<float> a1 = default, a2 = default, a3 = default, a4 = default;
+                    Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
+                    for (int k = 0; k < tapsB.Length; k++)
+                    {
+                        ref float at = ref Unsafe.Add(ref p0, x + k);
+                        var v1 = Vector.LoadUnsafe(ref at);
+                        var v2 = Vector.LoadUnsafe(ref at, (nuint)lanes);
+                        var v3 = Vector.LoadUnsafe(ref at, (nuint)(2 * lanes));
+                        var v4 = Vector.LoadUnsafe(ref at, (nuint)(3 * lanes));
+                        var w = new Vector<float>(Unsafe.Add(ref b0, k));
+                        s1 = Vector.FusedMultiplyAdd(v1, w, s1);
+                        s2 = Vector.FusedMultiplyAdd(v2, w, s2);
+                        s3 = Vector.FusedMultiplyAdd(v3, w, s3);
+                        s4 = Vector.FusedMultiplyAdd(v4, w, s4);
+                        if ((uint)(k - inset) < (uint)tapsA.Length)
+                        {
+                            var u = new Vector<float>(Unsafe.Add(ref a0, k - inset));
+                            a1 = Vector.FusedMultiplyAdd(v1, u, a1);
+                            a2 = Vector.FusedMultiplyAdd(v2, u, a2);
+                            a3 = Vector.FusedMultiplyAdd(v3, u, a3);
+                            a4 = Vector.FusedMultiplyAdd(v4, u, a4);
+                        }
+                    }
+                    Store4(rowB, x, lanes, s1, s2, s3, s4);
+                    Store4(rowA, x, lanes, a1, a2, a3, a4);
                 }
-                s0.CopyTo(outRow.Slice(x, lanes));
-                s1.CopyTo(outRow.Slice(x + lanes, lanes));
-                s2.CopyTo(outRow.Slice(x + 2 * lanes, lanes));
-                s3.CopyTo(outRow.Slice(x + 3 * lanes, lanes));
             }
-            for (; x < vectorEnd; x += lanes)
+            else
+            {
+                // One kernel: eight vectors of pixels, eight chains.
+                for (; x + 8 * lanes <= width; x += 8 * lanes)
+                {
+                    Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
+                    Vector<float> s5 = default, s6 = default, s7 = default, s8 = default;
+                    for (int k = 0; k < tapsB.Length; k++)
+                    {
+                        ref float at = ref Unsafe.Add(ref p0, x + k);
+                        var w = new Vector<float>(Unsafe.Add(ref b0, k));
+                        s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at), w, s1);
+                        s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)lanes), w, s2);
+                        s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)), w, s3);
+                        s4 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)), w, s4);
+                        s5 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(4 * lanes)), w, s5);
+                        s6 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(5 * lanes)), w, s6);
+                        s7 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(6 * lanes)), w, s7);
+                        s8 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(7 * lanes)), w, s8);
+                    }
+                    Store4(rowB, x, lanes, s1, s2, s3, s4);
+                    Store4(rowB, x + 4 * lanes, lanes, s5, s6, s7, s8);
+                }
+            }
+            // The rest a vector at a time; the last, partial vector (the buffer's zeros run on) is stored through a buffer.
+            for (; x < width; x += lanes)
             {
                 var sum = Vector<float>.Zero;
-                for (int k = 0; k < taps.Length; k++)
+                var sumA = Vector<float>.Zero;
+                for (int k = 0; k < tapsB.Length; k++)
                 {
-                    sum += Vector.LoadUnsafe(ref Unsafe.Add(ref rowStart, x - radius + k)) * new Vector<float>(taps[k]);
+                    var v = Vector.LoadUnsafe(ref Unsafe.Add(ref p0, x + k));
+                    sum = Vector.FusedMultiplyAdd(v, new Vector<float>(Unsafe.Add(ref b0, k)), sum);
+                    if (both && (uint)(k - inset) < (uint)tapsA.Length)
+                    {
+                        sumA = Vector.FusedMultiplyAdd(v, new Vector<float>(Unsafe.Add(ref a0, k - inset)), sumA);
+                    }
                 }
-                sum.CopyTo(outRow.Slice(x, lanes));
-            }
-            for (int edge = 0; edge < width; edge++)
-            {
-                if (edge >= inner0 && edge < vectorEnd)
+                int n = Math.Min(lanes, width - x);
+                sum.CopyTo(tail);
+                sumA.CopyTo(tail[lanes..]);
+                tail[..n].CopyTo(rowB.Slice(x, n));
+                if (both)
                 {
-                    edge = vectorEnd - 1;
-                    continue;
+                    tail.Slice(lanes, n).CopyTo(rowA.Slice(x, n));
                 }
-                float sum = 0;
-                for (int k = Math.Max(-radius, -edge); k <= Math.Min(radius, width - 1 - edge); k++)
-                {
-                    sum += taps[k + radius] * row[edge + k];
-                }
-                outRow[edge] = sum;
             }
         }
+        ArrayPool<float>.Shared.Return(padded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Span<float> row, int x, int lanes, Vector<float> s1, Vector<float> s2, Vector<float> s3, Vector<float> s4)
+    {
+        s1.CopyTo(row.Slice(x, lanes));
+        s2.CopyTo(row.Slice(x + lanes, lanes));
+        s3.CopyTo(row.Slice(x + 2 * lanes, lanes));
+        s4.CopyTo(row.Slice(x + 3 * lanes, lanes));
     }
 
     /// <summary>The y pass for output rows [<paramref name="y0"/>, <paramref name="y1"/>): Σ taps[k] × scratch row y + k,
@@ -103,34 +171,38 @@ internal static class Smoothing
         int radius = taps.Length / 2, lanes = Vector<float>.Count;
         int vectorEnd = width / lanes * lanes;
         ref float start = ref MemoryMarshal.GetReference(scratch);
+        ref float t0 = ref MemoryMarshal.GetArrayDataReference(taps);
         for (int y = y0; y < y1; y++)
         {
             Span<float> outRow = output.Slice(y * width, width);
             int kFrom = Math.Max(-radius, -y), kTo = Math.Min(radius, height - 1 - y);
             int x = 0;
-            for (; x + 4 * lanes <= vectorEnd; x += 4 * lanes)
+            for (; x + 8 * lanes <= vectorEnd; x += 8 * lanes)
             {
-                Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
+                Vector<float> s5 = default, s6 = default, s7 = default, s8 = default;
                 for (int k = kFrom; k <= kTo; k++)
                 {
-                    var w = new Vector<float>(taps[k + radius]);
+                    var w = new Vector<float>(Unsafe.Add(ref t0, k + radius));
                     ref float at = ref Unsafe.Add(ref start, (y + k) * width + x);
-                    s0 += Vector.LoadUnsafe(ref at) * w;
-                    s1 += Vector.LoadUnsafe(ref at, (nuint)lanes) * w;
-                    s2 += Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)) * w;
-                    s3 += Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)) * w;
+                    s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at), w, s1);
+                    s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)lanes), w, s2);
+                    s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)), w, s3);
+                    s4 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)), w, s4);
+                    s5 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(4 * lanes)), w, s5);
+                    s6 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(5 * lanes)), w, s6);
+                    s7 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(6 * lanes)), w, s7);
+                    s8 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(7 * lanes)), w, s8);
                 }
-                s0.CopyTo(outRow.Slice(x, lanes));
-                s1.CopyTo(outRow.Slice(x + lanes, lanes));
-                s2.CopyTo(outRow.Slice(x + 2 * lanes, lanes));
-                s3.CopyTo(outRow.Slice(x + 3 * lanes, lanes));
+                Store4(outRow, x, lanes, s1, s2, s3, s4);
+                Store4(outRow, x + 4 * lanes, lanes, s5, s6, s7, s8);
             }
             for (; x < vectorEnd; x += lanes)
             {
                 var sum = Vector<float>.Zero;
                 for (int k = kFrom; k <= kTo; k++)
                 {
-                    sum += Vector.LoadUnsafe(ref Unsafe.Add(ref start, (y + k) * width + x)) * new Vector<float>(taps[k + radius]);
+                    sum = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref start, (y + k) * width + x)), new Vector<float>(Unsafe.Add(ref t0, k + radius)), sum);
                 }
                 sum.CopyTo(outRow.Slice(x, lanes));
             }
@@ -139,7 +211,7 @@ internal static class Smoothing
                 float sum = 0;
                 for (int k = kFrom; k <= kTo; k++)
                 {
-                    sum += taps[k + radius] * scratch[(y + k) * width + x];
+                    sum = MathF.FusedMultiplyAdd(scratch[(y + k) * width + x], taps[k + radius], sum);
                 }
                 outRow[x] = sum;
             }

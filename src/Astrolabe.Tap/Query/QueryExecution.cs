@@ -20,6 +20,7 @@ internal sealed class QueryExecution : IAsyncDisposable
     private DbCommand? _command;
     private DbDataReader? _reader;
     private CancellationTokenRegistration _interrupt;
+    private IDisposable? _running;
     private IReadOnlyList<TableInfo> _uploads = [];
     private bool _hasRow;
     private bool _drained;
@@ -119,6 +120,7 @@ internal sealed class QueryExecution : IAsyncDisposable
             _command = CatalogDatabase.Command(_connection, Sql.Sql, Sql.Parameters);
             _command.CommandTimeout = 0;
             _interrupt = db.InterruptOn(_command, token);
+            _running = _tap.QueryRunning();
             _reader = await _command.ExecuteReaderAsync(token);
             _hasRow = await _reader.ReadAsync(token);
         }
@@ -197,6 +199,7 @@ internal sealed class QueryExecution : IAsyncDisposable
             }
             await _connection.DisposeAsync();
         }
+        _running?.Dispose();
         _limit.Dispose();
     }
 }

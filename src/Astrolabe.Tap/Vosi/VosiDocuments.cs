@@ -166,7 +166,8 @@ internal static class VosiDocuments
         xml.WriteEndElement();
     }
 
-    public static string Availability(string? unavailable, DateTime upSince)
+    /// <summary>The VOSI availability document; its note says how many queries are running.</summary>
+    public static string Availability(string? unavailable, DateTime upSince, int running)
     {
         var text = new StringBuilder();
         using (var xml = Create(text))
@@ -180,7 +181,7 @@ internal static class VosiDocuments
                     upSince.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             }
             xml.WriteElementString("vosi", "note", "http://www.ivoa.net/xml/VOSIAvailability/v1.0",
-                unavailable is null ? "Accepting queries." : $"Not accepting queries: {unavailable}");
+                unavailable is null ? $"Accepting queries; {running} running." : $"Not accepting queries: {unavailable}");
             xml.WriteEndElement();
         }
         return Utf8(text);

@@ -24,7 +24,7 @@ internal static class VosiEndpoints
         TapHttp.TextAsync(http, VosiDocuments.Capabilities(TapHttp.BaseUrl(http.Request), tap.Options), 200, XmlType);
 
     public static Task AvailabilityAsync(HttpContext http, TapService tap) =>
-        TapHttp.TextAsync(http, VosiDocuments.Availability(tap.Unavailable, tap.StartedAt), 200, XmlType);
+        TapHttp.TextAsync(http, VosiDocuments.Availability(tap.Unavailable, tap.StartedAt, tap.RunningQueries), 200, XmlType);
 
     public static async Task TablesAsync(HttpContext http, TapService tap)
     {

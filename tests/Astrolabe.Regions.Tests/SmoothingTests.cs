@@ -1,0 +1,135 @@
+using Astrolabe.Regions.Detection;
+
+namespace Astrolabe.Regions.Tests;
+
+/// <summary>The spatial Gaussian (vector loops over a zero-padded row, fused multiply-adds, two kernels sharing one x
+/// pass) against a plain double-precision convolution with zeros beyond the plane's edges.</summary>
+public sealed class SmoothingTests
+{
+    private static float[] Noise(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    private static double[] Convolve(float[] plane, int width, int height, float[] taps)
+    {
+        int radius = taps.Length / 2;
+        var rows = new double[plane.Length];
+        var result = new double[plane.Length];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                for (int k = -radius; k <= radius; k++)
+                {
+                    if (x + k >= 0 && x + k < width) rows[y * width + x] += taps[k + radius] * (double)plane[y * width + x + k];
+                }
+            }
+        }
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                for (int k = -radius; k <= radius; k++)
+                {
+                    if (y + k >= 0 && y + k < height) result[y * width + x] += taps[k + radius] * rows[(y + k) * width + x];
+                }
+            }
+        }
+        return result;
+    }
+
+    // Widths around the vector loops' steps (8 and 32 pixels for 256-bit vectors), narrower than the kernel, and odd.
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(7, 3)]
+    [InlineData(17, 9)]
+    [InlineData(31, 20)]
+    [InlineData(64, 33)]
+    [InlineData(100, 41)]
+    [InlineData(259, 13)]
+    public void Gaussian_plane_equals_a_direct_convolution(int width, int height)
+    {
+        float[] input = Noise(width * height, width);
+        foreach (double fwhm in new[] { 3.0, 6.0 })
+        {
+            float[] taps = Smoothing.GaussianTaps(fwhm);
+            var output = new float[input.Length];
+            Smoothing.GaussianPlane(input, output, new float[input.Length], width, height, taps);
+            double[] expected = Convolve(input, width, height, taps);
+            for (int i = 0; i < input.Length; i++)
+            {
+                Assert.True(Math.Abs(output[i] - expected[i]) < 1e-6, $"FWHM {fwhm}, pixel ({i % width}, {i / width}): {output[i]} vs {expected[i]}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 4)]
+    [InlineData(40, 7)]
+    [InlineData(256, 6)]
+    [InlineData(301, 3)]
+    public void One_x_pass_for_two_kernels_equals_two_passes(int width, int height)
+    {
+        float[] input = Noise(width * height, 7 * width);
+        float[] shortTaps = Smoothing.GaussianTaps(3), longTaps = Smoothing.GaussianTaps(6);
+        var aloneShort = new float[input.Length];
+        var aloneLong = new float[input.Length];
+        Smoothing.GaussianRowsX(input, aloneShort, width, shortTaps, 0, height);
+        Smoothing.GaussianRowsX(input, aloneLong, width, longTaps, 0, height);
+        // Either order of the two kernels, over two bands of rows as the threads split them.
+        foreach (bool swapped in new[] { false, true })
+        {
+            var fusedShort = new float[input.Length];
+            var fusedLong = new float[input.Length];
+            int split = height / 2;
+            foreach (var (y0, y1) in new[] { (0, split), (split, height) })
+            {
+                if (swapped) Smoothing.GaussianRowsX(input, fusedLong, longTaps, fusedShort, shortTaps, width, y0, y1);
+                else Smoothing.GaussianRowsX(input, fusedShort, shortTaps, fusedLong, longTaps, width, y0, y1);
+            }
+            Assert.Equal(aloneShort, fusedShort);
+            Assert.Equal(aloneLong, fusedLong);
+        }
+    }
+}
+
+/// <summary>The blanking of each channel as the smoothed planes read it: non-finite voxels (NaN, ±infinity) get the
+/// blanked mark and count as zero, in whole vectors, mixed vectors and the tail after the last whole vector.</summary>
+public sealed class BlankingTests
+{
+    [Theory]
+    [InlineData(37, 5)]
+    [InlineData(64, 4)]
+    [InlineData(3, 3)]
+    public void Non_finite_voxels_are_marked_and_zeroed(int width, int height)
+    {
+        int planeSize = width * height;
+        float Value(int z, int i) => (i * 7 + z * 3) % 11 switch
+        {
+            0 => float.NaN,
+            1 => float.PositiveInfinity,
+            2 => float.NegativeInfinity,
+            _ => i < planeSize / 3 && z == 1 ? float.NaN : 0.25f * i - z,
+        };
+        var planes = new SmoothedPlanes(width, height, 3, new FinderOptions(), new ParallelOptions(), blanked: 255);
+        int emitted = 0;
+        planes.Run(0, 2, (z, data, snr) =>
+        {
+            for (int i = 0; i < planeSize; i++) data[i] = snr[i] = Value(z, i);
+        }, slice: null, parallelSlices: false, (z, slot) =>
+        {
+            emitted++;
+            float[] snr = planes.Snr(slot);
+            byte[] blank = planes.Blank(slot);
+            for (int i = 0; i < planeSize; i++)
+            {
+                float v = Value(z, i);
+                Assert.Equal(float.IsFinite(v) ? (byte)0 : (byte)255, blank[i]);
+                Assert.Equal(float.IsFinite(v) ? v : 0f, snr[i]);
+            }
+        });
+        Assert.Equal(3, emitted);
+    }
+}
