@@ -1,6 +1,8 @@
 """What wrapping costs jupyterhub-singleuser's start: the server started by hand as a Unix account (setpriv) until its
 first HTTP answer, plain, inside the bubblewrap sandbox our hub uses, inside a memory control group, both, and plain
-with SETUPTOOLS_USE_DISTUTILS=stdlib (the standard library's distutils instead of setuptools' copy), interleaved (one of each per round) so the other load on a shared machine falls on all alike. The server's start-up
+with SETUPTOOLS_USE_DISTUTILS=stdlib (the standard library's distutils instead of setuptools' copy), and "forked":
+forked from this process, which imported the server's modules beforehand, then dropping to the account (no sandbox,
+no exec: what a fork server that keeps the imports warm could give), interleaved (one of each per round) so the other load on a shared machine falls on all alike. The server's start-up
 call to the hub API goes to a stub in this process that answers it as a hub would ({"version": "3.0.0"}): no hub runs.
     /usr/bin/python3 bench/jupyterhub/floor_variants.py [rounds=8] [account=hubbench9] [variants=plain,sandbox,...]   (as root)"""
 import http.server, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time, pwd
@@ -70,7 +72,10 @@ def start(variant):
            "HOME": home, "USER": account, "SHELL": "/bin/bash", "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     if "stdlib-distutils" in variant: env["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if variant == "forked":
+        p = Forked(port, env)
+    else:
+        p = subprocess.Popen(cmd, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             if p.poll() is not None: raise RuntimeError(f"{variant}: the server exited ({p.returncode})")
@@ -87,8 +92,43 @@ def start(variant):
         try: p.wait(10)
         except subprocess.TimeoutExpired: os.killpg(p.pid, 9); p.wait()
 
+class Forked:
+    """The server as a child of this process: setsid, drop to the account, then the server's main() in the child."""
+    def __init__(self, port, env):
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.setsid()
+                os.initgroups(account, pw.pw_gid); os.setgid(pw.pw_gid); os.setuid(pw.pw_uid)
+                os.chdir(home)
+                os.environ.clear(); os.environ.update(env)
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2): os.dup2(null, fd)
+                sys.argv = ["/usr/bin/jupyterhub-singleuser", "--ip=127.0.0.1", f"--port={port}"]
+                from jupyterhub.singleuser import main
+                main()
+            finally:
+                os._exit(1)
+        self.returncode = None
+    def poll(self):
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid: self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+    def wait(self, timeout=None):
+        deadline = time.monotonic() + (timeout or 1e9)
+        while self.poll() is None:
+            if time.monotonic() > deadline: raise subprocess.TimeoutExpired("forked", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
 variants = sys.argv[3].split(",") if len(sys.argv) > 3 else ["plain", "sandbox", "cgroup", "sandbox+cgroup", "plain+stdlib-distutils"]
 times = {v: [] for v in variants}
+if "forked" in variants:
+    # What the fork server would hold: the server's modules, imported once (what the server imports while it sets
+    # up, such as its extensions, still happens in each child).
+    os.environ["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
+    import jupyterhub.singleuser.app, jupyter_server.serverapp  # noqa: E401,F401
 try:
     for v in variants: start(v)  # warm-up
     for r in range(rounds):
@@ -99,8 +139,8 @@ finally:
     try: os.rmdir(cgroup)
     except OSError as e: print("could not remove", cgroup, e)
     shutil.rmtree(work, ignore_errors=True)
-base = statistics.median(times["plain"])
+base = statistics.median(times[variants[0]])
 print(f"jupyterhub-singleuser started by hand until its first HTTP answer, {rounds} rounds, load {open('/proc/loadavg').read().strip()}")
 for v in variants:
     m = statistics.median(times[v])
-    print(f"  {v:16s} median {m:6.0f} ms  (min {min(times[v]):5.0f}, max {max(times[v]):5.0f})  ratio to plain {m / base:.2f}")
+    print(f"  {v:16s} median {m:6.0f} ms  (min {min(times[v]):5.0f}, max {max(times[v]):5.0f})  ratio to {variants[0]} {m / base:.2f}")
