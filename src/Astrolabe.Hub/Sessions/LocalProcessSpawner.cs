@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Astrolabe.Hub.Sessions;
 
@@ -10,9 +11,13 @@ namespace Astrolabe.Hub.Sessions;
 /// output appended to a hub-owned log file so the server outlives a hub restart. Where the host allows, the server
 /// runs in a bubblewrap sandbox (system read-only, only its own home writable, private /tmp, the archive read-only at
 /// /archive, the rest of the data root absent) inside a control group that limits its memory and CPU.</summary>
-public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts accounts) : ISpawner
+public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts accounts) : ISpawner
 {
     private sealed record State(int Pid, long StartTicks, int Port, string Log, string? Cgroup = null, long? MemoryLimit = null, bool Sandboxed = false);
+
+    /// <summary>The state's JSON, generated at compile time (kept by trimmed and native builds).</summary>
+    [JsonSerializable(typeof(State))]
+    private sealed partial class ProcessStateJson : JsonSerializerContext;
 
     private static readonly Lazy<Cgroups?> Groups = new(Cgroups.Detect);
 
@@ -94,7 +99,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         using var process = Process.Start(psi) ?? throw new SpawnException("could not start the server process");
         var stat = Posix.ReadProcess(process.Id);
         var state = new State(process.Id, stat?.StartTicks ?? 0, port, log, joins.Count > 0 ? leaf : null, memory, Sandboxes);
-        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
+        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state, ProcessStateJson.Default.State));
     }
 
     public Task<bool> IsAliveAsync(string state, CancellationToken ct)
@@ -204,7 +209,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static State Read(string state) => JsonSerializer.Deserialize<State>(state) ?? throw new ArgumentException("empty spawner state");
+    private static State Read(string state) => JsonSerializer.Deserialize(state, ProcessStateJson.Default.State) ?? throw new ArgumentException("empty spawner state");
 }
 
 /// <summary>A start that failed for a reason the user should read.</summary>
