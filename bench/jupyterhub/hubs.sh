@@ -5,7 +5,8 @@
 #
 # ASTROLABE_VARIANTS: space-separated name:ENV=VAL,ENV=VAL entries, one `astrolabe serve` process each, e.g.
 #   "astrolabe: workstation-gc:DOTNET_gcServer=0 no-tiered-pgo:DOTNET_TieredPGO=0" (default "astrolabe:").
-#   Settings go in as ASTROLABE_Hub__Sandbox=None; DLL=/path/astrolabe.dll runs another build (e.g. a ReadyToRun publish).
+#   Settings go in as ASTROLABE_Hub__Sandbox=None; DLL=/path/astrolabe.dll runs another build (e.g. a ReadyToRun publish)
+#   under `dotnet`; EXE=/path/astrolabe runs an executable build (scripts/publish.sh: native AOT or self-contained).
 # ASTROLABE_DLL: a built astrolabe.dll to run instead of building src/Astrolabe (Release) here.
 # Must run as root: JupyterHub's LocalProcessSpawner and our hub both run servers as per-user Unix accounts.
 set -euo pipefail
@@ -92,13 +93,20 @@ astrolabe_dll() {
 start_astrolabe() {
   local name=$1 envs=${2:-} port token dll
   dll=$(astrolabe_dll); ASTROLABE_DLL=$dll
+  local -a program=(dotnet "$dll")
   port=$(free_port)
   token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   mkdir -p "$work/$name"
   local -a setenv=() all=()
   IFS=',' read -r -a all <<< "$envs"
-  for e in "${all[@]}"; do if [[ "$e" == DLL=* ]]; then dll=${e#DLL=}; else setenv+=("$e"); fi; done
-  (exec env "${setenv[@]}" ASTROLABE_ADMIN_PASSWORD="bench-$token" dotnet "$dll" serve --data-root "$work/$name/data" --listen "http://127.0.0.1:$port" \
+  for e in "${all[@]}"; do
+    case "$e" in
+      DLL=*) program=(dotnet "${e#DLL=}") ;;
+      EXE=*) program=("${e#EXE=}") ;;
+      *) setenv+=("$e") ;;
+    esac
+  done
+  (exec env "${setenv[@]}" ASTROLABE_ADMIN_PASSWORD="bench-$token" "${program[@]}" serve --data-root "$work/$name/data" --listen "http://127.0.0.1:$port" \
      --Hub:Services:0:Name=bench --Hub:Services:0:Token="$token" \
      --Hub:Services:0:Scopes:0=admin:users --Hub:Services:0:Scopes:1=servers --Hub:Services:0:Scopes:2=access:servers \
      --Hub:Services:0:Scopes:3=read:users --Hub:Services:0:Scopes:4=list:users --Hub:Services:0:Scopes:5=read:servers \

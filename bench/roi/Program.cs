@@ -9,7 +9,10 @@
 // process. Cold runs (one core, unless --no-cold): the whole child process from spawn to exit with no warm-up — runtime
 // start-up and JIT, or interpreter start-up and imports, included — timed by this process, CPU from getrusage.
 //
-//   dotnet run -c Release --project bench/roi -- [--size 256x256x128] [--count 8] [--no-python] [--no-cold] [--keep DIR]
+// With --rounds N the whole interleaved sequence runs N times and the table and ratios are medians over the rounds (each
+// round's one-core ratio is listed too): on a shared machine one round moves with the load.
+//
+//   dotnet run -c Release --project bench/roi -- [--size 256x256x128] [--count 8] [--rounds 1] [--no-python] [--no-cold] [--keep DIR]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -27,6 +30,7 @@ var size = Option("--size", "256x256x128").Split('x').Select(int.Parse).ToArray(
 int count = int.Parse(Option("--count", "8"), CultureInfo.InvariantCulture);
 bool python = !args.Contains("--no-python");
 bool cold = !args.Contains("--no-cold");
+int rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 string folder = Option("--keep", Path.Combine(Path.GetTempPath(), $"astrolabe-roi-bench-{size[0]}x{size[1]}x{size[2]}-{count}"));
 int cores = Environment.ProcessorCount;
 
@@ -39,17 +43,35 @@ var cubes = Directory.Exists(folder) && Directory.GetFiles(folder, "cube_*.fits"
 double megabytes = cubes.Sum(f => new FileInfo(f).Length) / 1e6;
 Console.WriteLine($"cubes in {folder}: {megabytes:F1} MB (page cache warm: every run reads the same files)");
 
-var results = new List<Measured>();
-// Interleaved, so a change in the machine's load hits both sides alike.
-results.Add(Run(cubes, 1, cold: false));
-if (python) results.Add(RunPython(cubes, 1, cold: false));
-results.Add(Run(cubes, cores, cold: false));
-if (python) results.Add(RunPython(cubes, cores, cold: false));
-if (cold)
+var all = new List<Measured>();
+var roundRatios = new List<string>();
+for (int round = 1; round <= rounds; round++)
 {
-    results.Add(Run(cubes, 1, cold: true));
-    if (python) results.Add(RunPython(cubes, 1, cold: true));
+    if (rounds > 1) Console.WriteLine($"round {round} of {rounds}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+    // Interleaved, so a change in the machine's load hits both sides alike.
+    var ours = Run(cubes, 1, cold: false);
+    all.Add(ours);
+    if (python)
+    {
+        var theirs = RunPython(cubes, 1, cold: false);
+        all.Add(theirs);
+        roundRatios.Add($"x{theirs.CpuSeconds / ours.CpuSeconds:F1}");
+    }
+    all.Add(Run(cubes, cores, cold: false));
+    if (python) all.Add(RunPython(cubes, cores, cold: false));
+    if (cold)
+    {
+        all.Add(Run(cubes, 1, cold: true));
+        if (python) all.Add(RunPython(cubes, 1, cold: true));
+    }
 }
+// Medians over the rounds, per configuration, in the order first run.
+var results = all.Select(r => r.Name).Distinct().Select(name =>
+{
+    var runs = all.Where(r => r.Name == name).ToList();
+    return new Measured(name, Median(runs.Select(r => r.Seconds)), Median(runs.Select(r => r.CpuSeconds)), runs.Max(r => r.PeakMegabytes));
+}).ToList();
+if (rounds > 1) Console.WriteLine($"\nmedians over {rounds} rounds; one-core CPU ratio in each round: {string.Join(", ", roundRatios)}");
 
 Console.WriteLine();
 Console.WriteLine($"{"",-42}{"s/cube",10}{"cubes/s",10}{"MB/s",10}{"CPU s/cube",12}{"peak MB",10}   (peak: private resident memory)");
@@ -210,6 +232,12 @@ static double PeakResidentMegabytes()
         }
     }
     return double.NaN;
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
 }
 
 string Option(string name, string fallback)

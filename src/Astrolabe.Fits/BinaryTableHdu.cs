@@ -140,7 +140,7 @@ public sealed class BinaryTableHdu : Hdu
             'A' => new string[rows],
             'P' or 'Q' => new Array[rows],
             'C' or 'M' => new Complex[n],
-            _ when IsUnsignedConvention(column) is { } clr => Array.CreateInstance(clr, n),
+            _ when IsUnsignedConvention(column) is { } clr => NewUnsignedArray(clr, n),
             _ when column.IsScaled => new double[n],
             'B' => new byte[n],
             'I' => new short[n],
@@ -151,6 +151,10 @@ public sealed class BinaryTableHdu : Hdu
             _ => throw new NotSupportedException($"Column type {column.Type}"),
         };
     }
+
+    // A switch rather than Array.CreateInstance, whose element type a native (AOT) build cannot know ahead.
+    private static Array NewUnsignedArray(Type clr, int n) =>
+        clr == typeof(sbyte) ? new sbyte[n] : clr == typeof(ushort) ? new ushort[n] : clr == typeof(uint) ? new uint[n] : new ulong[n];
 
     internal static Type? IsUnsignedConvention(TableColumn column)
     {

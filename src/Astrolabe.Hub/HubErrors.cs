@@ -11,9 +11,11 @@ public static class HubErrors
         if (context.Response.HasStarted) return;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new { status, message }), context.RequestAborted);
+        await context.Response.WriteAsync(JsonSerializer.Serialize(Body(status, message), HubJsonContext.Default.DictionaryStringObject), context.RequestAborted);
     }
 
     public static IResult Result(int status, string message) =>
-        Results.Json(new { status, message }, statusCode: status);
+        Results.Json(Body(status, message), HubJsonContext.Default.DictionaryStringObject, statusCode: status);
+
+    private static Dictionary<string, object?> Body(int status, string message) => new() { ["status"] = status, ["message"] = message };
 }

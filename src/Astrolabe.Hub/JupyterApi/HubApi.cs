@@ -23,7 +23,7 @@ public static class HubApi
             catch (ProfileException e) { return HubErrors.Result(e.Status, e.Message); }
             catch (ArgumentException e) { return HubErrors.Result(400, e.Message); }
         });
-        api.MapGet("/", () => Results.Json(new { version = ApiModels.Version }));
+        api.MapGet("/", () => Json(new Dictionary<string, object?> { ["version"] = ApiModels.Version }));
         api.MapGet("/user", CurrentUser).RequireAuthorization();
         api.MapGet("/users", ListUsers).RequireAuthorization();
         api.MapGet("/users/{name}", GetUser).RequireAuthorization();
@@ -54,6 +54,11 @@ public static class HubApi
         api.MapOAuth();
     }
 
+    private static IResult Json(Dictionary<string, object?> model, int? statusCode = null) =>
+        Results.Json(model, HubJsonContext.Default.DictionaryStringObject, statusCode: statusCode);
+
+    private static IResult Json(List<Dictionary<string, object?>> models) => Results.Json(models, HubJsonContext.Default.ListDictionaryStringObject);
+
     private static IResult Forbidden(string what) => HubErrors.Result(403, $"Not allowed to {what}.");
     private static IResult NoUser(string name) => HubErrors.Result(404, $"No such user: '{name}'.");
 
@@ -73,7 +78,7 @@ public static class HubApi
         model["scopes"] = scopes;
         model["session_id"] = me.FindFirst(Scopes.SessionClaim)?.Value;
         model["token_id"] = me.FindFirst(Scopes.TokenIdClaim)?.Value;
-        return Results.Json(model);
+        return Json(model);
     }
 
     /// <summary>JupyterHub's user list, plus `sort` (name, last_activity, created; a leading '-' for descending),
@@ -97,19 +102,19 @@ public static class HubApi
         var servers = (await store.ListServersAsync(users.Select(u => u.Name), ct)).ToLookup(s => s.UserName);
         var groups = await store.ListGroupsOfUsersAsync(users.Select(u => u.Name), ct);
         var items = users.Select(u => ApiModels.User(u, servers[u.Name], groups[u.Name])).ToList();
-        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
-        object? next = null;
+        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Json(items);
+        Dictionary<string, object?>? next = null;
         if (from + items.Count < total)
         {
             var query = $"offset={from + items.Count}&limit={size}" + (string.IsNullOrEmpty(state) ? "" : $"&state={state}")
                         + (string.IsNullOrEmpty(name_filter) ? "" : $"&name_filter={Uri.EscapeDataString(name_filter)}")
                         + (string.IsNullOrEmpty(sort) ? "" : $"&sort={Uri.EscapeDataString(sort)}");
-            next = new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/users?{query}" };
+            next = PageLink(from + items.Count, size, $"{http.Request.Scheme}://{http.Request.Host}/hub/api/users?{query}");
         }
-        return Results.Json(new Dictionary<string, object?>
+        return Json(new Dictionary<string, object?>
         {
             ["items"] = items,
-            ["_pagination"] = new { offset = from, limit = size, total, next },
+            ["_pagination"] = Pagination(from, size, total, next),
         });
     }
 
@@ -118,7 +123,7 @@ public static class HubApi
         if (!Scopes.Allows(me, Scopes.ReadUsers, name)) return Forbidden($"read user '{name}'");
         var user = await store.FindUserAsync(name, ct);
         return user is null ? NoUser(name)
-            : Results.Json(ApiModels.User(user, await store.ListServersAsync([name], ct), (await store.ListGroupsOfUsersAsync([name], ct))[name]));
+            : Json(ApiModels.User(user, await store.ListServersAsync([name], ct), (await store.ListGroupsOfUsersAsync([name], ct))[name]));
     }
 
     private static async Task<IResult> CreateUser(string name, HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options, CancellationToken ct)
@@ -129,7 +134,7 @@ public static class HubApi
         if (!UserName.IsValid(name, out var why)) return HubErrors.Result(400, why);
         if (await accounts.Store.FindUserAsync(name, ct) is not null) return HubErrors.Result(409, $"User '{name}' already exists.");
         var user = await accounts.AddUserAsync(name, admin, ApiRequest.OptionalString(body, "password"), ct);
-        return Results.Json(ApiModels.User(user, [], []), statusCode: 201);
+        return Json(ApiModels.User(user, [], []), statusCode: 201);
     }
 
     private static async Task<IResult> DeleteUser(string name, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
@@ -190,7 +195,7 @@ public static class HubApi
         {
             var existing = await store.FindServerAsync(name, server, ct);
             return existing?.State == ServerState.Running ? HubErrors.Result(400, $"{name}'s server is already running.")
-                : Results.Json(ApiModels.Server(existing!), statusCode: 202);
+                : Json(ApiModels.Server(existing!), statusCode: 202);
         }
         // Wait briefly so a fast start answers 201 like JupyterHub; otherwise 202 and the progress stream.
         var progress = sessions.Progress(name, server);
@@ -204,7 +209,7 @@ public static class HubApi
         }
         var record = await store.FindServerAsync(name, server, ct);
         if (progress?.Last is { Failed: true } failed) return HubErrors.Result(500, failed.Message);
-        return Results.Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);
+        return Json(ApiModels.Server(record!), statusCode: record!.State == ServerState.Running ? 201 : 202);
     }
 
     private static IResult NoGroup(string group) => HubErrors.Result(404, $"No such group: '{group}'.");
@@ -216,17 +221,23 @@ public static class HubApi
         var size = Math.Clamp(limit ?? 200, 1, 200);
         var (groups, total) = await store.ListGroupsAsync(from, size, ct);
         var items = groups.Select(ApiModels.Group).ToList();
-        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Results.Json(items);
-        object? next = from + items.Count < total
-            ? new { offset = from + items.Count, limit = size, url = $"{http.Request.Scheme}://{http.Request.Host}/hub/api/groups?offset={from + items.Count}&limit={size}" }
+        if (!http.Request.Headers.Accept.ToString().Contains("application/jupyterhub-pagination+json")) return Json(items);
+        var next = from + items.Count < total
+            ? PageLink(from + items.Count, size, $"{http.Request.Scheme}://{http.Request.Host}/hub/api/groups?offset={from + items.Count}&limit={size}")
             : null;
-        return Results.Json(new Dictionary<string, object?> { ["items"] = items, ["_pagination"] = new { offset = from, limit = size, total, next } });
+        return Json(new Dictionary<string, object?> { ["items"] = items, ["_pagination"] = Pagination(from, size, total, next) });
     }
+
+    /// <summary>JupyterHub's `_pagination` object of a page (with `application/jupyterhub-pagination+json`).</summary>
+    private static Dictionary<string, object?> Pagination(int offset, int limit, long total, Dictionary<string, object?>? next) =>
+        new() { ["offset"] = offset, ["limit"] = limit, ["total"] = total, ["next"] = next };
+
+    private static Dictionary<string, object?> PageLink(int offset, int limit, string url) => new() { ["offset"] = offset, ["limit"] = limit, ["url"] = url };
 
     private static async Task<IResult> GetGroup(string group, ClaimsPrincipal me, HubStore store, CancellationToken ct)
     {
         if (!Scopes.AllowsAll(me, Scopes.ReadGroups)) return Forbidden($"read group '{group}'");
-        return await store.FindGroupAsync(group, ct) is { } g ? Results.Json(ApiModels.Group(g)) : NoGroup(group);
+        return await store.FindGroupAsync(group, ct) is { } g ? Json(ApiModels.Group(g)) : NoGroup(group);
     }
 
     /// <summary>Creates a group, optionally with members: `{"users": ["alice", "bob"]}`.</summary>
@@ -241,7 +252,7 @@ public static class HubApi
         if (unknown.Count > 0) return HubErrors.Result(400, $"No such user(s): {string.Join(", ", unknown)}. The group was not created.");
         if (!await store.AddGroupAsync(group, ct)) return HubErrors.Result(409, $"Group '{group}' already exists.");
         if (users.Count > 0) await store.AddGroupMembersAsync(group, users, ct);
-        return Results.Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!), statusCode: 201);
+        return Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!), statusCode: 201);
     }
 
     private static async Task<IResult> DeleteGroup(string group, ClaimsPrincipal me, HubStore store, CancellationToken ct)
@@ -262,7 +273,7 @@ public static class HubApi
         if (!change.GroupFound) return NoGroup(group);
         if (add && change.UnknownUsers.Count > 0)
             return HubErrors.Result(400, $"No such user(s): {string.Join(", ", change.UnknownUsers)}. Nobody was added to '{group}'.");
-        return Results.Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!));
+        return Json(ApiModels.Group((await store.FindGroupAsync(group, ct))!));
     }
 
     private static async Task<IResult> StopServer(string name, string server, ClaimsPrincipal me, HubStore store, ServerSessions sessions, CancellationToken ct)
@@ -290,7 +301,7 @@ public static class HubApi
             {
                 ["progress"] = e.Progress, ["message"] = e.Message, ["ready"] = e.Ready, ["failed"] = e.Failed, ["url"] = e.Url,
                 ["html_message"] = System.Net.WebUtility.HtmlEncode(e.Message),
-            });
+            }, HubJsonContext.Default.DictionaryStringObject);
             await http.Response.WriteAsync($"data: {json}\n\n", ct);
             await http.Response.Body.FlushAsync(ct);
         }
@@ -311,15 +322,18 @@ public static class HubApi
     {
         if (!Scopes.Allows(me, Scopes.ReadTokens, name)) return Forbidden($"read the tokens of '{name}'");
         var tokens = await store.ListTokensAsync(name, ct);
-        return Results.Json(new { api_tokens = tokens.Where(t => t.Kind == TokenKind.Api).Select(ApiModels.Token),
-                                  oauth_tokens = tokens.Where(t => t.Kind == TokenKind.OAuth).Select(ApiModels.Token) });
+        return Json(new Dictionary<string, object?>
+        {
+            ["api_tokens"] = tokens.Where(t => t.Kind == TokenKind.Api).Select(ApiModels.Token).ToList(),
+            ["oauth_tokens"] = tokens.Where(t => t.Kind == TokenKind.OAuth).Select(ApiModels.Token).ToList(),
+        });
     }
 
     private static async Task<IResult> GetToken(string name, string id, ClaimsPrincipal me, HubStore store, CancellationToken ct)
     {
         if (!Scopes.Allows(me, Scopes.ReadTokens, name)) return Forbidden($"read the tokens of '{name}'");
         var token = long.TryParse(id, out var n) ? (await store.ListTokensAsync(name, ct)).FirstOrDefault(t => t.Id == n) : null;
-        return token is null ? HubErrors.Result(404, $"No token '{id}' for user '{name}'.") : Results.Json(ApiModels.Token(token));
+        return token is null ? HubErrors.Result(404, $"No token '{id}' for user '{name}'.") : Json(ApiModels.Token(token));
     }
 
     private static async Task<IResult> CreateToken(string name, HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options, CancellationToken ct)
@@ -340,7 +354,7 @@ public static class HubApi
         var record = (await accounts.Store.ListTokensAsync(name, ct)).First(t => t.Id == id);
         var model = ApiModels.Token(record);
         model["token"] = token;
-        return Results.Json(model, statusCode: 201);
+        return Json(model, statusCode: 201);
     }
 
     private static async Task<IResult> DeleteToken(string name, string id, ClaimsPrincipal me, Accounts accounts, CancellationToken ct)

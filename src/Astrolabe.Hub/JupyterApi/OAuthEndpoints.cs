@@ -94,12 +94,13 @@ public static class OAuthEndpoints
         var lifetime = TimeSpan.FromHours(options.SessionHours);
         var (token, _) = await accounts.CreateTokenAsync(visitor, scopes, $"OAuth for {clientId}", lifetime, TokenKind.OAuth,
             clientId: clientId, sessionId: grant.SessionId, ct: ct);
-        return Results.Json(new Dictionary<string, object>
+        return Results.Json(new Dictionary<string, object?>
         {
             ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = (long)lifetime.TotalSeconds, ["scope"] = string.Join(' ', scopes),
-        });
+        }, HubJsonContext.Default.DictionaryStringObject);
     }
 
     private static IResult OAuthError(string error, string description, int status = 400) =>
-        Results.Json(new { error, error_description = description, status, message = description }, statusCode: status);
+        Results.Json(new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description, ["status"] = status, ["message"] = description },
+            HubJsonContext.Default.DictionaryStringObject, statusCode: status);
 }

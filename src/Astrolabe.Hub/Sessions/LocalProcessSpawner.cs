@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Astrolabe.Hub.Sessions.WarmStart;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +15,13 @@ namespace Astrolabe.Hub.Sessions;
 /// /archive, the rest of the data root absent) inside a control group that limits its memory and CPU. Started warm where
 /// it can be (see <see cref="HubOptions.WarmStart"/>): forked, with the same sandbox, limits and account, from a process
 /// that has imported the server's modules already.</summary>
-public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts accounts, ILogger<LocalProcessSpawner> logger) : ISpawner, IDisposable
+public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts accounts, ILogger<LocalProcessSpawner> logger) : ISpawner, IDisposable
 {
     private sealed record State(int Pid, long StartTicks, int Port, string Log, string? Cgroup = null, long? MemoryLimit = null, bool Sandboxed = false);
+
+    /// <summary>The state's JSON, generated at compile time (kept by trimmed and native builds).</summary>
+    [JsonSerializable(typeof(State))]
+    private sealed partial class ProcessStateJson : JsonSerializerContext;
 
     private static readonly Lazy<Cgroups?> Groups = new(Cgroups.Detect);
 
@@ -117,7 +122,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
     {
         var stat = Posix.ReadProcess(pid);
         var state = new State(pid, stat?.StartTicks ?? 0, port, log, cgroup, memory, Sandboxes);
-        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{servicePrefix}"), JsonSerializer.Serialize(state));
+        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{servicePrefix}"), JsonSerializer.Serialize(state, ProcessStateJson.Default.State));
     }
 
     /// <summary>The fork server, started on first use; null where warm start is off or cannot work here (then servers
@@ -306,7 +311,7 @@ public sealed class LocalProcessSpawner(HubOptions options, UnixAccounts account
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static State Read(string state) => JsonSerializer.Deserialize<State>(state) ?? throw new ArgumentException("empty spawner state");
+    private static State Read(string state) => JsonSerializer.Deserialize(state, ProcessStateJson.Default.State) ?? throw new ArgumentException("empty spawner state");
 }
 
 /// <summary>A start that failed for a reason the user should read.</summary>

@@ -76,7 +76,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 [$"{Scopes.UsersActivity}!user={user.Name}", $"{Scopes.AccessServers}!server={user.Name}/{server}", $"{Scopes.ReadUsers}!user={user.Name}"],
                 $"server {user.Name}/{server}", null, TokenKind.Server, serverName: server, ct: ct);
             var prefix = Prefix(user.Name, server);
-            var scopes = JsonSerializer.Serialize(new[] { $"access:servers!server={user.Name}/{server}", $"access:servers!user={user.Name}" });
+            var scopes = JsonSerializer.Serialize([$"access:servers!server={user.Name}/{server}", $"access:servers!user={user.Name}"], HubJsonContext.Default.StringArray);
             var env = new Dictionary<string, string>
             {
                 ["JUPYTERHUB_API_TOKEN"] = token,

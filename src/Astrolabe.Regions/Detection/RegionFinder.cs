@@ -75,10 +75,9 @@ public sealed class RegionFinder
         var planes = new SmoothedPlanes(width, height, channels, _options, parallel, Blank);
         float[] limits = ClipLimits(planes, read, channels, planeSize);
         var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
-        var mask = new byte[planeSize];
+        var clip = new PlaneClip(limits, Enumerable.Range(0, planes.Batch).Select(_ => new byte[planeSize]).ToArray(), Empty, Detected);
         planes.Run(0, channels - 1, read, slice: null, parallelSlices: true,
-            (z, slot) => linker.Add(z, mask, Detected, planes.Data(slot), planes.Snr(slot)),
-            new PlaneClip(limits, mask, Empty, Detected));
+            (z, slot) => linker.Add(z, clip.MaskFor(z), Detected, planes.Data(slot), planes.Snr(slot)), clip);
         cancellationToken.ThrowIfCancellationRequested();
 
         var regions = new List<DetectedRegion>();
@@ -110,7 +109,7 @@ public sealed class RegionFinder
     {
         long planeSize = width * height;
         long whole = channels < LocalNoise.MinimumChannelsForSpectralNoise ? planeSize * channels * 8 : planeSize * 16 + (8L << 20) * 2;
-        return whole + SmoothedPlanes.WorkingBytes(planeSize, _options) + planeSize * (4L * (_options.MergeRadiusChannels + 1) + 2);
+        return whole + SmoothedPlanes.WorkingBytes(planeSize, _options) + planeSize * (4L * (_options.MergeRadiusChannels + 1) + 1 + SmoothedPlanes.ChannelBatch);
     }
 
     /// <summary>Values of the clip-level sample that pin each smoothed cube's sigma to about a per cent.</summary>

@@ -8,10 +8,14 @@ namespace Astrolabe.Regions.Detection;
 /// <summary>Reads channel <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked).</summary>
 internal delegate void ChannelReader(int channel, Span<float> data, Span<float> snr);
 
-/// <summary>The clip of the emitted channel: <see cref="Mask"/> gets the channel's blanking (the blanked value where
-/// blanked, <see cref="Empty"/> elsewhere), then <see cref="Detected"/> where still empty and any smoothed plane k exceeds
-/// <see cref="Levels"/>[k] (NaN: that plane adds nothing).</summary>
-internal sealed record PlaneClip(float[] Levels, byte[] Mask, byte Empty, byte Detected);
+/// <summary>The clip of each channel: its mask (<see cref="MaskFor"/>, one of <see cref="Masks"/> in turn, one per channel
+/// of a batch) gets the channel's blanking (the blanked value where blanked, <see cref="Empty"/> elsewhere), then
+/// <see cref="Detected"/> where still empty and any smoothed plane k exceeds <see cref="Levels"/>[k] (NaN: that plane adds
+/// nothing).</summary>
+internal sealed record PlaneClip(float[] Levels, byte[][] Masks, byte Empty, byte Detected)
+{
+    public byte[] MaskFor(int channel) => Masks[channel % Masks.Length];
+}
 
 /// <summary>The multi-scale S/N cube, a window of channels at a time: every combination of a spatial Gaussian and a
 /// spectral boxcar, built plane by plane from a ring of the last few channels, so memory is a few dozen planes however
@@ -24,6 +28,12 @@ internal sealed class SmoothedPlanes
     /// large enough to hand to a thread. (2,048, to keep one boxcar update's three slices in the first-level cache for
     /// the clip, measured the same.)</summary>
     private const int Chunk = 1 << 13;
+
+    /// <summary>Channels whose boxcar sums are brought up to date together, a slice of pixels at a time: each sum's slice
+    /// stays in cache from one channel to the next instead of going out to memory and back for each. The ring holds one
+    /// channel more per extra channel of a batch. Measured on 8 × 256×256×128 cubes, one core: 2 channels, −4 to −6% CPU
+    /// (medians of two interleaved A/Bs of six pairs); 8 channels, no gain for 60% more working memory.</summary>
+    public const int ChannelBatch = 2;
 
     /// <summary>Planes smaller than this are smoothed on one thread, and their slices are not spread over threads below
     /// a quarter of it.</summary>
@@ -71,7 +81,8 @@ internal sealed class SmoothedPlanes
         }
         _combinations = combinations.ToArray();
         _reach = _combinations.Max(c => c.Half);
-        _ring = Math.Min(channels, 2 * _reach + 2);
+        Batch = Math.Min(ChannelBatch, channels);
+        _ring = Math.Min(channels, 2 * _reach + 1 + Batch);
         _data = NewPlanes(_ring);
         _snr = NewPlanes(_ring);
         _blank = Enumerable.Range(0, _ring).Select(_ => new byte[_planeSize]).ToArray();
@@ -87,7 +98,7 @@ internal sealed class SmoothedPlanes
     /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 46 planes).</summary>
     public static long WorkingBytes(long planeSize, FinderOptions options)
     {
-        int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 2;
+        int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 1 + ChannelBatch;
         int spatial = options.SpatialScalesPixels.Count(s => s > 0);
         int sums = options.SpatialScalesPixels.Count * options.SpectralScalesChannels.Count(b => b > 1);
         return planeSize * (4L * (ring * (2 + spatial) + sums + Math.Clamp(spatial, 1, 2)) + ring);
@@ -96,38 +107,54 @@ internal sealed class SmoothedPlanes
     /// <summary>Number of smoothed versions of the cube (spatial × spectral scales).</summary>
     public int Count => _combinations.Length;
 
+    /// <summary>Channels brought up to date together (<see cref="ChannelBatch"/>, or fewer in a short cube): a
+    /// <see cref="PlaneClip"/> needs this many masks.</summary>
+    public int Batch { get; }
+
     /// <summary>Builds the smoothed planes of channels <paramref name="first"/>..<paramref name="last"/> in order, reading
-    /// the channels they need from <paramref name="read"/>. Each channel's boxcar sums are brought up to date a slice of
-    /// pixels at a time and each slice goes to <paramref name="slice"/> (slot, first pixel, count) while it is still in
-    /// cache, on several threads when <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets the channel and its
-    /// ring slot. <paramref name="clip"/>, when given, clips each slice of the emitted channel as its sums are brought up
-    /// to date (in the same loop, for the usual running-sum update), before <paramref name="slice"/>.</summary>
+    /// the channels they need from <paramref name="read"/>. The boxcar sums are brought up to date a slice of pixels at a
+    /// time, for a batch of up to <see cref="Batch"/> channels in turn per slice, and each channel's slice goes to
+    /// <paramref name="slice"/> (slot, first pixel, count) while it is still in cache, on several threads when
+    /// <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets each channel of the batch, in order, and its ring
+    /// slot. <paramref name="clip"/>, when given, clips each channel's slice as its sums are brought up to date (in the same
+    /// loop, for the usual running-sum update), before <paramref name="slice"/>.</summary>
     public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit,
         PlaneClip? clip = null)
     {
-        int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
-        int next = first;
-        for (int t = lo; t <= hi; t++)
+        if (clip is not null && clip.Masks.Length < Batch)
         {
-            _parallel.CancellationToken.ThrowIfCancellationRequested();
-            int slot = t % _ring;
-            read(t, _data[slot], _snr[slot]);
-            ZeroBlanks(_snr[slot], _blank[slot], _blanked);
-            foreach (var (a, b) in _kernelPairs)
+            throw new ArgumentException($"The clip needs {Batch} masks, one per channel of a batch.", nameof(clip));
+        }
+        int lo = Math.Max(0, first - _reach), hi = Math.Min(_channels - 1, last + _reach);
+        int next = first, t = lo;
+        while (next <= last)
+        {
+            // Read the channels the batch needs: the ring then holds channels next - reach - 1 .. next + batch - 1 + reach.
+            for (int target = Math.Min(hi, next + Batch - 1 + _reach); t <= target; t++)
             {
-                Smooth(_snr[slot], a, b, slot);
-            }
-            while (next <= last && (next + _reach <= t || t == hi))
-            {
-                int z = next, zSlot = next % _ring;
-                ForChunks((from, count) =>
+                _parallel.CancellationToken.ThrowIfCancellationRequested();
+                int slot = t % _ring;
+                read(t, _data[slot], _snr[slot]);
+                ZeroBlanks(_snr[slot], _blank[slot], _blanked);
+                foreach (var (a, b) in _kernelPairs)
                 {
-                    UpdateSums(z, first, from, count, zSlot, clip);
-                    slice?.Invoke(zSlot, from, count);
-                }, parallelSlices);
-                emit(next, zSlot);
-                next++;
+                    Smooth(_snr[slot], a, b, slot);
+                }
             }
+            int z0 = next, z1 = Math.Min(Math.Min(last, next + Batch - 1), t - 1 == hi ? last : t - 1 - _reach);
+            ForChunks((from, count) =>
+            {
+                for (int z = z0; z <= z1; z++)
+                {
+                    UpdateSums(z, first, from, count, z % _ring, clip);
+                    slice?.Invoke(z % _ring, from, count);
+                }
+            }, parallelSlices);
+            for (int z = z0; z <= z1; z++)
+            {
+                emit(z, z % _ring);
+            }
+            next = z1 + 1;
         }
     }
 
@@ -235,15 +262,16 @@ internal sealed class SmoothedPlanes
     /// while it is still in the nearest cache).</summary>
     private void UpdateSums(int z, int first, int from, int count, int slot, PlaneClip? clip)
     {
-        if (clip is not null)
+        byte[]? mask = clip?.MaskFor(z);
+        if (mask is not null)
         {
-            _blank[slot].AsSpan(from, count).CopyTo(clip.Mask.AsSpan(from, count));
+            _blank[slot].AsSpan(from, count).CopyTo(mask.AsSpan(from, count));
         }
         for (int k = 0; k < _combinations.Length; k++)
         {
-            if (!UpdateSum(k, z, first, from, count, clip) && clip is not null)
+            if (!UpdateSum(k, z, first, from, count, clip, mask) && clip is not null)
             {
-                PlaneClipping.MarkAbove(Plane(k, slot).AsSpan(from, count), clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+                PlaneClipping.MarkAbove(Plane(k, slot).AsSpan(from, count), clip.Levels[k], mask.AsSpan(from, count), clip.Empty, clip.Detected);
             }
         }
     }
@@ -251,7 +279,7 @@ internal sealed class SmoothedPlanes
     /// <summary>Brings the boxcar sum of combination <paramref name="k"/> (if it has one) to channel <paramref name="z"/>;
     /// true when it also clipped the slice (the running-sum update with a <paramref name="clip"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool UpdateSum(int k, int z, int first, int from, int count, PlaneClip? clip)
+    private bool UpdateSum(int k, int z, int first, int from, int count, PlaneClip? clip, byte[]? mask)
     {
         var (s, half) = _combinations[k];
         if (half == 0)
@@ -275,7 +303,7 @@ internal sealed class SmoothedPlanes
             var leave = Spatial(s, (z - half - 1) % _ring).AsSpan(from, count);
             if (clip is not null)
             {
-                PlaneClipping.AddDifferenceMarkAbove(enter, leave, sum, clip.Levels[k], clip.Mask.AsSpan(from, count), clip.Empty, clip.Detected);
+                PlaneClipping.AddDifferenceMarkAbove(enter, leave, sum, clip.Levels[k], mask.AsSpan(from, count), clip.Empty, clip.Detected);
                 return true;
             }
             PlaneArithmetic.AddDifference(enter, leave, sum);

@@ -21,13 +21,16 @@ public sealed record CubeRecord
 /// finished cube, appended and flushed as each cube ends, so an interrupted run loses only the cubes in flight.</summary>
 /// <remarks>The first line records the finder settings; a run with different settings starts afresh. A cube is skipped on
 /// the next run only if it succeeded and its size and modification time are unchanged.</remarks>
-public sealed class PipelineState : IDisposable
+public sealed partial class PipelineState : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    /// <summary>The state file's JSON, generated at compile time (kept by trimmed and native builds).</summary>
+    [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    [JsonSerializable(typeof(CubeRecord))]
+    [JsonSerializable(typeof(Detection.FinderOptions))]
+    [JsonSerializable(typeof(Dictionary<string, string>))]
+    private sealed partial class StateJson : JsonSerializerContext;
+
+    private static StateJson Json => StateJson.Default;
 
     private readonly Dictionary<string, CubeRecord> _records = new(StringComparer.Ordinal);
     private readonly StreamWriter _writer;
@@ -60,7 +63,7 @@ public sealed class PipelineState : IDisposable
                     // A line cut short by a crash is ignored: its cube is simply processed again.
                     try
                     {
-                        if (JsonSerializer.Deserialize<CubeRecord>(line, Json) is { } record) kept.Add(record);
+                        if (JsonSerializer.Deserialize(line, Json.CubeRecord) is { } record) kept.Add(record);
                     }
                     catch (JsonException)
                     {
@@ -72,12 +75,12 @@ public sealed class PipelineState : IDisposable
         var latest = new Dictionary<string, CubeRecord>(StringComparer.Ordinal);
         foreach (var r in kept) latest[r.Key] = r;
         var writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read)) { NewLine = "\n" };
-        writer.WriteLine(JsonSerializer.Serialize(new { settings }, Json));
+        writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["settings"] = settings }, Json.DictionaryStringString));
         var state = new PipelineState(path, writer);
         foreach (var r in latest.Values)
         {
             state._records[r.Key] = r;
-            writer.WriteLine(JsonSerializer.Serialize(r, Json));
+            writer.WriteLine(JsonSerializer.Serialize(r, Json.CubeRecord));
         }
         writer.Flush();
         return state;
@@ -94,7 +97,7 @@ public sealed class PipelineState : IDisposable
 
     public void Record(CubeRecord record)
     {
-        string line = JsonSerializer.Serialize(record, Json);
+        string line = JsonSerializer.Serialize(record, Json.CubeRecord);
         lock (_gate)
         {
             _records[record.Key] = record;
@@ -119,5 +122,5 @@ public sealed class PipelineState : IDisposable
     }
 
     /// <summary>A stable text form of the finder settings, for comparing runs.</summary>
-    public static string Describe(Detection.FinderOptions options) => JsonSerializer.Serialize(options, Json);
+    public static string Describe(Detection.FinderOptions options) => JsonSerializer.Serialize(options, Json.FinderOptions);
 }

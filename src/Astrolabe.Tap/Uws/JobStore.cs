@@ -1,14 +1,20 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Astrolabe.Tap.Catalog;
 
 namespace Astrolabe.Tap.Uws;
 
 /// <summary>Asynchronous jobs kept in the catalogue database, so they survive a restart and are shared by
 /// replicas. Times are stored as ISO 8601 UTC text, which sorts and compares the same on both backends.</summary>
-internal sealed class JobStore(TapService tap)
+internal sealed partial class JobStore(TapService tap)
 {
+    /// <summary>Parameters and uploads are stored as JSON objects; generated at compile time (kept by trimmed and native builds).</summary>
+    [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+    [JsonSerializable(typeof(Dictionary<string, string>))]
+    private sealed partial class ParameterJson : JsonSerializerContext;
+
     private const string Columns =
         "id, owner, run_id, phase, creation_time, start_time, end_time, execution_duration, destruction, " +
         "parameters, uploads, error, result_rows, overflow, result_type, result_file";
@@ -44,8 +50,8 @@ internal sealed class JobStore(TapService tap)
         ("@id", job.Id), ("@owner", job.Owner), ("@run", job.RunId), ("@phase", job.Phase),
         ("@created", Time(job.CreationTime)), ("@start", job.StartTime is { } s ? Time(s) : null),
         ("@end", job.EndTime is { } e ? Time(e) : null), ("@duration", (long)job.ExecutionDuration),
-        ("@destruction", Time(job.Destruction)), ("@parameters", JsonSerializer.Serialize(job.Parameters)),
-        ("@uploads", JsonSerializer.Serialize(job.UploadFiles)), ("@error", job.Error), ("@rows", job.ResultRows),
+        ("@destruction", Time(job.Destruction)), ("@parameters", JsonSerializer.Serialize(job.Parameters, ParameterJson.Default.IReadOnlyDictionaryStringString)),
+        ("@uploads", JsonSerializer.Serialize(job.UploadFiles, ParameterJson.Default.IReadOnlyDictionaryStringString)), ("@error", job.Error), ("@rows", job.ResultRows),
         ("@overflow", job.Overflow ? 1L : 0L), ("@rtype", job.ResultType), ("@rfile", job.ResultFile),
     ];
 
@@ -144,8 +150,8 @@ internal sealed class JobStore(TapService tap)
                 EndTime = ParseTime(reader, 6),
                 ExecutionDuration = (int)reader.GetInt64(7),
                 Destruction = ParseTime(reader, 8)!.Value,
-                Parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(9)) ?? [],
-                UploadFiles = Text(10) is { } u ? JsonSerializer.Deserialize<Dictionary<string, string>>(u) ?? [] : [],
+                Parameters = JsonSerializer.Deserialize(reader.GetString(9), ParameterJson.Default.DictionaryStringString) ?? [],
+                UploadFiles = Text(10) is { } u ? JsonSerializer.Deserialize(u, ParameterJson.Default.DictionaryStringString) ?? [] : [],
                 Error = Text(11),
                 ResultRows = reader.IsDBNull(12) ? null : reader.GetInt64(12),
                 Overflow = !reader.IsDBNull(13) && reader.GetInt64(13) != 0,

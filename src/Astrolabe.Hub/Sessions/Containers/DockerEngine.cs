@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Astrolabe.Hub.Sessions.Containers;
 
@@ -14,8 +15,7 @@ public sealed class DockerEngine : IDisposable
     /// <summary>The API version both Docker (≥ 20.10) and Podman (≥ 4) serve.</summary>
     public const string ApiVersion = "v1.41";
 
-    // The API's names are PascalCase, as our records' are; absent settings are left out rather than sent as null.
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    private static DockerJsonContext Json => DockerJsonContext.Default;
 
     private readonly HttpClient _http;
     public string SocketPath { get; }
@@ -66,9 +66,9 @@ public sealed class DockerEngine : IDisposable
     /// <summary>Creates a container and returns its id.</summary>
     public async Task<string> CreateContainerAsync(string name, ContainerSpec spec, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"containers/create?name={Uri.EscapeDataString(name)}", JsonContent.Create(spec, options: Json), ct);
+        using var response = await SendAsync(HttpMethod.Post, $"containers/create?name={Uri.EscapeDataString(name)}", JsonContent.Create(spec, Json.ContainerSpec), ct);
         await EnsureAsync(response, $"create container {name}", ct);
-        var created = await response.Content.ReadFromJsonAsync<CreatedContainer>(Json, ct);
+        var created = await response.Content.ReadFromJsonAsync(Json.CreatedContainer, ct);
         return created?.Id is { Length: > 0 } id ? id : throw new DockerEngineException((int)response.StatusCode, "the engine created a container but returned no id");
     }
 
@@ -85,7 +85,7 @@ public sealed class DockerEngine : IDisposable
         using var response = await SendAsync(HttpMethod.Get, $"containers/{Uri.EscapeDataString(id)}/json", null, ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         await EnsureAsync(response, $"inspect container {id}", ct);
-        var json = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? throw new DockerEngineException(200, "empty inspect answer");
+        var json = await response.Content.ReadFromJsonAsync(Json.JsonObject, ct) ?? throw new DockerEngineException(200, "empty inspect answer");
         return ContainerInfo.From(json);
     }
 
@@ -113,7 +113,7 @@ public sealed class DockerEngine : IDisposable
         using var response = await SendAsync(HttpMethod.Post, $"containers/{Uri.EscapeDataString(id)}/wait?condition=not-running", null, ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         await EnsureAsync(response, $"wait for container {id}", ct);
-        var json = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+        var json = await response.Content.ReadFromJsonAsync(Json.JsonObject, ct);
         return json?["StatusCode"]?.GetValue<int>();
     }
 
@@ -128,10 +128,10 @@ public sealed class DockerEngine : IDisposable
     /// <summary>Containers (running or not) carrying every given label; each filter is `key=value` or `key`.</summary>
     public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IEnumerable<string> labelFilters, CancellationToken ct)
     {
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = labelFilters.ToArray() });
+        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = labelFilters.ToArray() }, Json.DictionaryStringStringArray);
         using var response = await SendAsync(HttpMethod.Get, $"containers/json?all=true&filters={Uri.EscapeDataString(filters)}", null, ct);
         await EnsureAsync(response, "list containers", ct);
-        return await response.Content.ReadFromJsonAsync<List<ContainerSummary>>(Json, ct) ?? [];
+        return await response.Content.ReadFromJsonAsync(Json.ListContainerSummary, ct) ?? [];
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
@@ -156,6 +156,17 @@ public sealed class DockerEngine : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>The Docker Engine API's JSON, generated at compile time (kept by trimmed and native builds). The API's names
+/// are PascalCase, as our records' are; absent settings are left out rather than sent as null. Names are read ignoring
+/// case, as Docker's and Podman's answers differ in places.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(ContainerSpec))]
+[JsonSerializable(typeof(CreatedContainer))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class DockerJsonContext : JsonSerializerContext;
 
 /// <summary>An error answer from the container engine, or no answer at all (status 0).</summary>
 public sealed class DockerEngineException(int status, string message) : Exception(message)

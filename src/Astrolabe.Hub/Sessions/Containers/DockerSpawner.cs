@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Astrolabe.Hub.Sessions.Containers;
 
@@ -10,7 +11,7 @@ namespace Astrolabe.Hub.Sessions.Containers;
 /// account, the user's home (`DataRoot/users/NAME`) mounted read-write, the archive read-only, memory/CPU/process
 /// limits, its port published on the host's loopback, and labels that name the user, server and hub. The state
 /// kept for a restart is the container's id, so a new hub finds it again.</summary>
-public sealed class DockerSpawner : ISpawner, IDisposable
+public sealed partial class DockerSpawner : ISpawner, IDisposable
 {
     /// <summary>Port the server listens on inside its container.</summary>
     public const int ServerPort = 8888;
@@ -22,6 +23,10 @@ public sealed class DockerSpawner : ISpawner, IDisposable
     private readonly DockerEngine _engine;
 
     private sealed record State(string ContainerId, string Name, int Port, long MemoryBytes = 0);
+
+    /// <summary>The state's JSON, generated at compile time (kept by trimmed and native builds).</summary>
+    [JsonSerializable(typeof(State))]
+    private sealed partial class ContainerStateJson : JsonSerializerContext;
 
     public DockerSpawner(HubOptions options, UnixAccounts accounts)
     {
@@ -87,7 +92,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
                     throw new SpawnException($"The notebook server container exited at once (exit code {info?.ExitCode}). Its last lines:\n{tail}");
                 }
                 var state = new State(id, name, port, request.Profile.MemoryLimitMiB * 1024 * 1024);
-                return new SpawnedServer(new Uri($"http://{UrlHost(_docker.PublishAddress)}:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state));
+                return new SpawnedServer(new Uri($"http://{UrlHost(_docker.PublishAddress)}:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state, ContainerStateJson.Default.State));
             }
             catch
             {
@@ -241,7 +246,7 @@ public sealed class DockerSpawner : ISpawner, IDisposable
         return safe == server ? safe : safe + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(server)))[..6];
     }
 
-    private static State Read(string state) => JsonSerializer.Deserialize<State>(state) ?? throw new ArgumentException("empty spawner state");
+    private static State Read(string state) => JsonSerializer.Deserialize(state, ContainerStateJson.Default.State) ?? throw new ArgumentException("empty spawner state");
 
     public void Dispose() => _engine.Dispose();
 }

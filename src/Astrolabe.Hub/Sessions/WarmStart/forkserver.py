@@ -18,7 +18,26 @@ import ctypes, json, os, pwd, random, resource, runpy, select, signal, site, soc
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_MM, PR_SET_MM_ARG_START, PR_SET_MM_ARG_END, PR_SET_MM_ENV_START, PR_SET_MM_ENV_END = 35, 8, 9, 10, 11
 libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+_shown = []  # the buffers /proc shows as the command line and environment; they must live as long as the process
+
+
+def show_as(argv, env):
+    """Makes /proc/PID/cmdline and /proc/PID/environ (ps, top, monitoring) show the server's program, arguments and
+    environment, as for an exec'd server, instead of this fork server's. Needs CAP_SYS_RESOURCE, so it is done before
+    the privileges are dropped; where the kernel refuses, the process just keeps the fork server's."""
+    for start, end, items in ((PR_SET_MM_ARG_START, PR_SET_MM_ARG_END, argv),
+                              (PR_SET_MM_ENV_START, PR_SET_MM_ENV_END, [f"{k}={v}" for k, v in env.items()])):
+        data = b"".join(item.encode() + b"\0" for item in items)
+        buffer = ctypes.create_string_buffer(data, len(data))
+        _shown.append(buffer)
+        address = ctypes.addressof(buffer)
+        # The new area lies below the old one (heap under stack): move the start first, then the end.
+        if libc.prctl(PR_SET_MM, start, address, 0, 0) != 0 or libc.prctl(PR_SET_MM, end, address + len(data), 0, 0) != 0:
+            return False
+    return True
 
 
 def check(result, what):
@@ -59,6 +78,7 @@ def become(request, report):
             finally:
                 os.close(fd)
     os.chdir(request["cwd"])
+    show_as([request["program"]] + request["argv"], request["env"])
     if request.get("rlimit_as"):
         resource.setrlimit(resource.RLIMIT_AS, (request["rlimit_as"], request["rlimit_as"]))
     uid, gid = request["uid"], request["gid"]
