@@ -81,8 +81,10 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
     }
 
     /// <summary>The user's server's own address (bypassing the hub's proxy), read from its process below the hub's:
-    /// our hub passes `--port=N`, JupyterHub passes `JUPYTERHUB_SERVICE_URL`.</summary>
-    public Uri DirectUrl(string user)
+    /// our hub passes `--port=N`, JupyterHub passes `JUPYTERHUB_SERVICE_URL`. A server our hub forked warm shows its
+    /// fork server's command line and environment, so then the port comes from the line our hub writes to the
+    /// server's log (`---- TIME starting on port N`) in <paramref name="logDirectory"/>.</summary>
+    public Uri DirectUrl(string user, string? logDirectory = null)
     {
         foreach (var p in ProcessTree.SingleUserServers(Pid))
         {
@@ -93,6 +95,9 @@ sealed class HubTarget(string name, Uri url, string token, int pid) : IDisposabl
             if (port is not null) return new Uri($"http://127.0.0.1:{port}{prefix}");
             if (env.GetValueOrDefault("JUPYTERHUB_SERVICE_URL") is { } service) return new Uri(new Uri(service), prefix);
         }
+        if (logDirectory is not null && Path.Combine(logDirectory, $"{user}.log") is var log && File.Exists(log)
+            && File.ReadLines(log).LastOrDefault(l => l.StartsWith("---- ", StringComparison.Ordinal) && l.Contains(" starting on port ", StringComparison.Ordinal)) is { } line)
+            return new Uri($"http://127.0.0.1:{line[(line.LastIndexOf(' ') + 1)..]}/user/{user}/");
         throw new InvalidOperationException($"{Name}: no running server process found for {user}");
     }
 

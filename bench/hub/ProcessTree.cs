@@ -23,7 +23,7 @@ static class ProcessTree
         while (todo.Count > 0)
         {
             var pid = todo.Pop();
-            if (!withServers && IsSingleUserServer(pid)) continue;
+            if (!withServers && pid != root && IsSingleUserServer(pid)) continue;
             counted.Add(pid);
             foreach (var c in children.GetValueOrDefault(pid) ?? []) todo.Push(c);
         }
@@ -97,7 +97,22 @@ static class ProcessTree
     /// <summary>MemAvailable of the machine in MiB.</summary>
     public static double AvailableMiB() => Field("/proc/meminfo", "MemAvailable:") / 1024;
 
-    private static bool IsSingleUserServer(int pid) => CommandLine(pid).Any(a => a.EndsWith("jupyterhub-singleuser", StringComparison.Ordinal));
+    /// <summary>A notebook server with everything it runs: the exec'd program, or a Python process below the hub that
+    /// leads its own session (a server our hub forked warm keeps its fork server's command line; each server gets its
+    /// own session; JupyterHub's proxy, node, leads one too and is not a server).</summary>
+    private static bool IsSingleUserServer(int pid) =>
+        CommandLine(pid) is var command && (command.Any(a => a.EndsWith("jupyterhub-singleuser", StringComparison.Ordinal))
+                                            || (Session(pid) == pid && command is [var exe, ..] && exe.Contains("python", StringComparison.Ordinal)));
+
+    private static int Session(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 0; }
+    }
 
     private static IEnumerable<(int Pid, int Parent)> Parents()
     {

@@ -53,7 +53,7 @@ static class SideBySide
 
             // One server running on each hub now.
             var clients = results.ToDictionary(r => r, r => HubTarget.Client(null, r.Target.Token, TimeSpan.FromSeconds(30)));
-            var urls = results.ToDictionary(r => r, r => (Proxied: new Uri(r.Target.Url, $"/user/{r.User}/api"), Direct: new Uri(r.Target.DirectUrl(r.User), "api")));
+            var urls = results.ToDictionary(r => r, r => (Proxied: new Uri(r.Target.Url, $"/user/{r.User}/api"), Direct: new Uri(r.Target.DirectUrl(r.User, Directory.Exists(logs.GetValueOrDefault(r.Target.Name)) ? logs[r.Target.Name] : null), "api")));
             foreach (var r in results)
                 for (var i = 0; i < 200; i++) { await TimeAsync(clients[r], urls[r].Proxied); await TimeAsync(clients[r], urls[r].Direct); }
             for (var i = 0; i < requests; i++)
@@ -103,6 +103,12 @@ static class SideBySide
                               (floor.Count > 0 ? $"; above the floor: {r.Target.Name} +{Stats.Median(r.Spawns) - Stats.Median(floor):F0} ms, {b.Target.Name} +{Stats.Median(b.Spawns) - Stats.Median(floor):F0} ms" : ""));
             Console.WriteLine($"  proxy overhead       {r.Overhead / b.Overhead,6:F2}  (target <= 0.25)");
             Console.WriteLine($"  resident memory RSS  {r.Loaded!.RssMiB / b.Loaded!.RssMiB,6:F2}  PSS {r.Loaded.PssMiB / b.Loaded.PssMiB:F2}  (target <= 0.5)");
+            // The warm-start fork server is counted with its hub; say how much of the figure it is.
+            foreach (var pid in r.Loaded.Pids.Where(p => ProcessTree.CommandLine(p).Any(a => a.EndsWith("forkserver.py", StringComparison.Ordinal))))
+            {
+                var fork = ProcessTree.TreeMemory(pid, withServers: false);
+                Console.WriteLine($"    of which its warm-start fork server: RSS {fork.RssMiB:F1} MiB, PSS {fork.PssMiB:F1} MiB; without it RSS {(r.Loaded.RssMiB - fork.RssMiB) / b.Loaded.RssMiB:F2}");
+            }
             Console.WriteLine($"  200 concurrent API   {b.Concurrent / r.Concurrent,6:F1}x faster  (target >= 10)");
         }
         foreach (var r in results.Where(r => IsDotnet(r.Target.Pid)))

@@ -31,6 +31,11 @@ public sealed class HubOptions
     /// root; `Bubblewrap` requires it; `None` turns it off.</summary>
     public string Sandbox { get; set; } = "Auto";
 
+    /// <summary>`Auto` starts local servers warm when the hub runs as root and the server program is a Python script: a
+    /// process that has imported the server's modules once forks each server (same program, sandbox, limits and account),
+    /// which skips most of a server's start-up. `Off` execs every server afresh.</summary>
+    public string WarmStart { get; set; } = "Auto";
+
     /// <summary>A host folder (e.g. the FITS archive) mounted read-only at `/archive` in every sandboxed server.</summary>
     public string ArchivePath { get; set; } = "";
 
@@ -117,6 +122,7 @@ public sealed class HubOptions
         if (CullCheckSeconds is < 0.2 or > 86400) errors.Add($"Hub:CullCheckSeconds must be between 0.2 and 86400, not {CullCheckSeconds}.");
         if (Sandbox is not ("Auto" or "Bubblewrap" or "None")) errors.Add($"Hub:Sandbox must be Auto, Bubblewrap or None, not '{Sandbox}'.");
         if (Sandbox == "Bubblewrap" && !File.Exists("/usr/bin/bwrap")) errors.Add("Hub:Sandbox is Bubblewrap but /usr/bin/bwrap is not installed (Debian package 'bubblewrap').");
+        if (WarmStart is not ("Auto" or "Off")) errors.Add($"Hub:WarmStart must be Auto or Off, not '{WarmStart}'.");
         if (ArchivePath.Length > 0 && !Directory.Exists(ArchivePath)) errors.Add($"Hub:ArchivePath '{ArchivePath}' is not a directory.");
         if (MemoryLimitMiB < 0 || (MemoryLimitMiB is > 0 and < 64)) errors.Add($"Hub:MemoryLimitMiB must be 0 (no limit) or at least 64, not {MemoryLimitMiB}.");
         if (CpuLimit < 0) errors.Add($"Hub:CpuLimit must be 0 (no limit) or a positive number of cores, not {CpuLimit}.");

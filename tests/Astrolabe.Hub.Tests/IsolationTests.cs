@@ -47,12 +47,13 @@ public sealed class IsolationTests
     }
 
     [Theory]
-    [InlineData("None")]        // Unix accounts and file modes alone
-    [InlineData("Bubblewrap")]  // and the sandbox: other homes and the data root's files do not exist inside
-    public async Task Another_users_server_process_cannot_read_a_users_home_or_the_data_root(string sandbox)
+    [InlineData("None", "Auto")]        // Unix accounts and file modes alone
+    [InlineData("Bubblewrap", "Auto")]  // and the sandbox: other homes and the data root's files do not exist inside
+    [InlineData("Bubblewrap", "Off")]   // the same, exec'd through bubblewrap instead of forked warm
+    public async Task Another_users_server_process_cannot_read_a_users_home_or_the_data_root(string sandbox, string warmStart)
     {
         Assert.True(Environment.IsPrivilegedProcess, "Unix-account isolation needs the hub to run as root (as CI does).");
-        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:Sandbox"] = sandbox });
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:Sandbox"] = sandbox, ["Hub:WarmStart"] = warmStart });
         var hidden = sandbox == "None" ? "error: PermissionError" : "error: FileNotFoundError";
         var alicePassword = await hub.AddUserAsync("iso-carol");
         var bobPassword = await hub.AddUserAsync("iso-dave");
@@ -79,10 +80,6 @@ public sealed class IsolationTests
 
     private static async Task<string> RunAsync(Browserless browser, string user, string code)
     {
-        var xsrf = browser.Cookies.GetCookies(new Uri(browser.Base, $"/user/{user}/")).First(c => c.Name == "_xsrf").Value;
-        using var start = new HttpRequestMessage(HttpMethod.Post, $"/user/{user}/api/kernels") { Content = JsonContent.Create(new { name = "python3" }) };
-        start.Headers.Add("X-XSRFToken", xsrf);
-        var kernel = await (await browser.Http.SendAsync(start)).Content.ReadFromJsonAsync<JsonObject>();
-        return await ServerSteps.ExecuteAsync(browser, user, kernel!["id"]!.GetValue<string>(), code);
+        return await ServerSteps.ExecuteAsync(browser, user, await ServerSteps.StartKernelAsync(browser, user), code);
     }
 }

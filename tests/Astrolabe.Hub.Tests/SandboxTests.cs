@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-
 namespace Astrolabe.Hub.Tests;
 
 /// <summary>Inside the bubblewrap sandbox: the archive is there read-only, the system cannot be changed, and a
@@ -8,8 +5,10 @@ namespace Astrolabe.Hub.Tests;
 [Collection("servers")]
 public sealed class SandboxTests
 {
-    [Fact]
-    public async Task The_archive_is_read_only_the_system_is_read_only_and_tmp_is_private()
+    [Theory]
+    [InlineData("Auto")] // forked warm from the fork server, inside the namespaces bubblewrap built
+    [InlineData("Off")]  // exec'd through bubblewrap
+    public async Task The_archive_is_read_only_the_system_is_read_only_and_tmp_is_private(string warmStart)
     {
         Assert.True(Environment.IsPrivilegedProcess && File.Exists("/usr/bin/bwrap"), "The sandbox needs root and bubblewrap (as CI has).");
         var archive = Directory.CreateTempSubdirectory("astrolabe-archive-").FullName;
@@ -18,13 +17,13 @@ public sealed class SandboxTests
         File.SetUnixFileMode(Path.Combine(archive, "cube-001.fits"), (UnixFileMode)0b110_100_100);
         try
         {
-            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:Sandbox"] = "Bubblewrap", ["Hub:ArchivePath"] = archive });
+            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:Sandbox"] = "Bubblewrap", ["Hub:ArchivePath"] = archive, ["Hub:WarmStart"] = warmStart });
             var password = await hub.AddUserAsync("box-wren");
             using var browser = hub.NewClient();
             await browser.LoginAsync("box-wren", password);
             await ServerSteps.StartAndWaitAsync(browser, "box-wren");
             await browser.Http.GetAsync("/user/box-wren/tree");
-            var kernel = await StartKernelAsync(browser, "box-wren");
+            var kernel = await ServerSteps.StartKernelAsync(browser, "box-wren");
             Task<string> Run(string code) => ServerSteps.ExecuteAsync(browser, "box-wren", kernel, code);
 
             Assert.Equal("['cube-001.fits']", await Run("import os; sorted(os.listdir('/archive'))"));
@@ -49,14 +48,14 @@ public sealed class SandboxTests
         await calm.LoginAsync("box-calm", calmPassword);
         await ServerSteps.StartAndWaitAsync(calm, "box-calm");
         await calm.Http.GetAsync("/user/box-calm/tree");
-        var calmKernel = await StartKernelAsync(calm, "box-calm");
+        var calmKernel = await ServerSteps.StartKernelAsync(calm, "box-calm");
         Assert.Equal("42", await ServerSteps.ExecuteAsync(calm, "box-calm", calmKernel, "x = 42; x"));
 
         using var hog = hub.NewClient();
         await hog.LoginAsync("box-hog", hogPassword);
         await ServerSteps.StartAndWaitAsync(hog, "box-hog");
         await hog.Http.GetAsync("/user/box-hog/tree");
-        var hogKernel = await StartKernelAsync(hog, "box-hog");
+        var hogKernel = await ServerSteps.StartKernelAsync(hog, "box-hog");
         // 1.5 GiB, touched page by page, in a server limited to 400 MiB.
         await ServerSteps.SendWithoutWaitingAsync(hog, "box-hog", hogKernel, "b = bytearray(1536 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1");
 
@@ -73,14 +72,5 @@ public sealed class SandboxTests
         // The other user's kernel still has its state: nothing of theirs was touched.
         Assert.Equal("42", await ServerSteps.ExecuteAsync(calm, "box-calm", calmKernel, "x"));
         Assert.Null(System.Text.RegularExpressions.Regex.Match(await calm.Http.GetStringAsync("/hub/home"), "id=\"notice\"").Success ? "notice" : null);
-    }
-
-    private static async Task<string> StartKernelAsync(Browserless browser, string user)
-    {
-        var xsrf = browser.Cookies.GetCookies(new Uri(browser.Base, $"/user/{user}/")).First(c => c.Name == "_xsrf").Value;
-        using var start = new HttpRequestMessage(HttpMethod.Post, $"/user/{user}/api/kernels") { Content = JsonContent.Create(new { name = "python3" }) };
-        start.Headers.Add("X-XSRFToken", xsrf);
-        var kernel = await (await browser.Http.SendAsync(start)).Content.ReadFromJsonAsync<JsonObject>();
-        return kernel!["id"]!.GetValue<string>();
     }
 }

@@ -8,8 +8,8 @@ namespace Astrolabe.Hub.Tests;
 /// <summary>Steps a user takes with a server, shared by the end-to-end tests.</summary>
 public static class ServerSteps
 {
-    /// <summary>Presses "Start my server" and follows the progress stream until ready.</summary>
-    public static async Task StartAndWaitAsync(Browserless browser, string user)
+    /// <summary>Presses "Start my server" and follows the progress stream until ready; returns its messages.</summary>
+    public static async Task<IReadOnlyList<string>> StartAndWaitAsync(Browserless browser, string user)
     {
         var spawn = await browser.SubmitAsync("/hub/home", "/hub/spawn");
         Assert.Equal(HttpStatusCode.OK, spawn.StatusCode);
@@ -27,10 +27,23 @@ public static class ServerSteps
             {
                 Assert.Equal($"/user/{user}/", e["url"]!.GetValue<string>());
                 Assert.True(messages.Count >= 3, "progress shows the steps: " + string.Join(" | ", messages));
-                return;
+                return messages;
             }
         }
         Assert.Fail("progress stream ended before the server was ready: " + string.Join(" | ", messages));
+        return messages;
+    }
+
+    /// <summary>Starts a python3 kernel on the user's server through the proxy; returns its id.</summary>
+    public static async Task<string> StartKernelAsync(Browserless browser, string user)
+    {
+        var xsrf = browser.Cookies.GetCookies(new Uri(browser.Base, $"/user/{user}/")).First(c => c.Name == "_xsrf").Value;
+        using var start = new HttpRequestMessage(HttpMethod.Post, $"/user/{user}/api/kernels") { Content = System.Net.Http.Json.JsonContent.Create(new { name = "python3" }) };
+        start.Headers.Add("X-XSRFToken", xsrf);
+        using var response = await browser.Http.SendAsync(start);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"starting a kernel: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
     /// <summary>Runs code on a kernel over its channels WebSocket through the proxy, signed in by the browser's

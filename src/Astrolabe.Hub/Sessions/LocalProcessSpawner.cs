@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Astrolabe.Hub.Sessions.WarmStart;
+using Microsoft.Extensions.Logging;
 
 namespace Astrolabe.Hub.Sessions;
 
@@ -10,8 +12,10 @@ namespace Astrolabe.Hub.Sessions;
 /// hub runs as root (otherwise as the hub's account, for development), in a new session, cwd = the user's home,
 /// output appended to a hub-owned log file so the server outlives a hub restart. Where the host allows, the server
 /// runs in a bubblewrap sandbox (system read-only, only its own home writable, private /tmp, the archive read-only at
-/// /archive, the rest of the data root absent) inside a control group that limits its memory and CPU.</summary>
-public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts accounts) : ISpawner
+/// /archive, the rest of the data root absent) inside a control group that limits its memory and CPU. Started warm where
+/// it can be (see <see cref="HubOptions.WarmStart"/>): forked, with the same sandbox, limits and account, from a process
+/// that has imported the server's modules already.</summary>
+public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts accounts, ILogger<LocalProcessSpawner> logger) : ISpawner, IDisposable
 {
     private sealed record State(int Pid, long StartTicks, int Port, string Log, string? Cgroup = null, long? MemoryLimit = null, bool Sandboxed = false);
 
@@ -22,6 +26,10 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
     private static readonly Lazy<Cgroups?> Groups = new(Cgroups.Detect);
 
     private readonly Lazy<bool> _standardDistutils = new(() => HasStandardDistutils(options.SingleUserCommand));
+
+    private readonly SemaphoreSlim _warmLock = new(1, 1);
+    private ForkServer? _warm;
+    private bool _warmUnavailable;
 
     public bool Sandboxes => options.Sandbox == "Bubblewrap" || (options.Sandbox == "Auto" && File.Exists("/usr/bin/bwrap") && UnixAccounts.CanManage);
 
@@ -61,6 +69,26 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
         }
         var rlimitMemory = memory is not null && Groups.Value?.LimitsMemory != true; // fallback: address-space limit
 
+        var environment = new Dictionary<string, string>(request.Environment)
+        {
+            ["HOME"] = home,
+            ["USER"] = ids is null ? Environment.UserName : accounts.AccountName(request.User),
+            ["SHELL"] = "/bin/bash",
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+            ["LANG"] = "C.UTF-8",
+        };
+        // Debian's setuptools makes `import distutils` load setuptools and pkg_resources, about a quarter of the server's
+        // start-up (~0.4 s of its imports); where the standard library's distutils is installed it serves the same
+        // version checks, so the same server starts sooner.
+        if (_standardDistutils.Value) environment["SETUPTOOLS_USE_DISTUTILS"] = "stdlib";
+
+        if (await WarmAsync(environment, ct) is { } warm)
+        {
+            progress.Report("Starting the notebook server process (warm: its modules are loaded already)");
+            var pid = await ForkAsync(warm, request, home, log, joins, rlimitMemory ? memory : null, ids, port, environment, profile.ArchivePath, ct);
+            return Started(pid, port, log, joins.Count > 0 ? leaf : null, memory, request.ServicePrefix);
+        }
+
         // sh opens the log (as the hub) and joins the group, then execs: setsid (new session; same pid since we are not
         // a group leader), bwrap (the sandbox), setpriv (drop to the user's account), the server. The pid we get is the
         // session's leader; every process of the server is in its process group or its control group.
@@ -84,22 +112,96 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
         psi.ArgumentList.Add("--ip=127.0.0.1");
         psi.ArgumentList.Add($"--port={port}");
         psi.Environment.Clear();
-        foreach (var (k, v) in request.Environment) psi.Environment[k] = v;
-        psi.Environment["HOME"] = home;
-        psi.Environment["USER"] = ids is null ? Environment.UserName : accounts.AccountName(request.User);
-        psi.Environment["SHELL"] = "/bin/bash";
-        psi.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        psi.Environment["LANG"] = "C.UTF-8";
-        // Debian's setuptools makes `import distutils` load setuptools and pkg_resources, about a quarter of the server's
-        // start-up (~0.4 s of its imports); where the standard library's distutils is installed it serves the same
-        // version checks, so the same server starts sooner.
-        if (_standardDistutils.Value) psi.Environment["SETUPTOOLS_USE_DISTUTILS"] = "stdlib";
-
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         progress.Report("Starting the notebook server process");
         using var process = Process.Start(psi) ?? throw new SpawnException("could not start the server process");
-        var stat = Posix.ReadProcess(process.Id);
-        var state = new State(process.Id, stat?.StartTicks ?? 0, port, log, joins.Count > 0 ? leaf : null, memory, Sandboxes);
-        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{request.ServicePrefix}"), JsonSerializer.Serialize(state, ProcessStateJson.Default.State));
+        return Started(process.Id, port, log, joins.Count > 0 ? leaf : null, memory, request.ServicePrefix);
+    }
+
+    private SpawnedServer Started(int pid, int port, string log, string? cgroup, long? memory, string servicePrefix)
+    {
+        var stat = Posix.ReadProcess(pid);
+        var state = new State(pid, stat?.StartTicks ?? 0, port, log, cgroup, memory, Sandboxes);
+        return new SpawnedServer(new Uri($"http://127.0.0.1:{port}{servicePrefix}"), JsonSerializer.Serialize(state, ProcessStateJson.Default.State));
+    }
+
+    /// <summary>The fork server, started on first use; null where warm start is off or cannot work here (then servers
+    /// are exec'd). A fork server that has died is replaced.</summary>
+    private async Task<ForkServer?> WarmAsync(IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        if (options.WarmStart != "Auto" || _warmUnavailable || !UnixAccounts.CanManage) return null;
+        await _warmLock.WaitAsync(ct);
+        try
+        {
+            if (_warm is { IsRunning: true }) return _warm;
+            _warm?.Dispose();
+            _warm = null;
+            if (ForkServer.PythonOf(options.SingleUserCommand) is not { } python)
+            {
+                _warmUnavailable = true;
+                logger.LogInformation("Warm start is off: {Program} is not a Python script", options.SingleUserCommand);
+                return null;
+            }
+            var settings = new Dictionary<string, string> { ["PATH"] = environment["PATH"], ["LANG"] = environment["LANG"] };
+            if (environment.TryGetValue("SETUPTOOLS_USE_DISTUTILS", out var distutils)) settings["SETUPTOOLS_USE_DISTUTILS"] = distutils;
+            try
+            {
+                _warm = await ForkServer.StartAsync(python, Path.Combine(options.FullDataRoot, "run", "warm"), settings, logger, ct);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                _warmUnavailable = true;
+                logger.LogWarning("Warm start is off: {Reason}", e.Message);
+            }
+            return _warm;
+        }
+        finally
+        {
+            _warmLock.Release();
+        }
+    }
+
+    /// <summary>A warm start: bubblewrap builds the sandbox exactly as for an exec'd server and holds its namespaces
+    /// (a shell that prints its pid and sleeps) until the forked child has joined them.</summary>
+    private async Task<int> ForkAsync(ForkServer warm, SpawnRequest request, string home, string log, IReadOnlyList<string> joins,
+        long? addressSpace, (int Uid, int Gid)? ids, int port, IReadOnlyDictionary<string, string> environment, string archive, CancellationToken ct)
+    {
+        Process? holder = null;
+        try
+        {
+            int? namespaces = null;
+            if (Sandboxes)
+            {
+                var psi = new ProcessStartInfo("/usr/bin/bwrap") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = home };
+                foreach (var a in SandboxArguments(home, archive).Skip(1)) psi.ArgumentList.Add(a);
+                foreach (var a in new[] { "/bin/sh", "-c", "echo $$; exec sleep 120" }) psi.ArgumentList.Add(a);
+                psi.Environment.Clear();
+                psi.Environment["PATH"] = "/usr/bin:/bin";
+                holder = Process.Start(psi) ?? throw new SpawnException("could not start the sandbox (bwrap)");
+                var line = await holder.StandardOutput.ReadLineAsync(ct);
+                if (!int.TryParse(line, out var holderPid))
+                    throw new SpawnException($"The sandbox (bwrap) did not start (exit code {(holder.HasExited ? holder.ExitCode : -1)}).");
+                namespaces = holderPid;
+            }
+            var fork = new ForkRequest(options.SingleUserCommand, ["--ip=127.0.0.1", $"--port={port}"], environment, home, log,
+                [.. joins], namespaces, ids?.Uid, ids?.Gid, addressSpace);
+            return await warm.ForkAsync(fork, ct);
+        }
+        finally
+        {
+            if (holder is not null)
+            {
+                try { holder.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                await holder.WaitForExitAsync(CancellationToken.None);
+                holder.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _warm?.Dispose();
+        _warmLock.Dispose();
     }
 
     public Task<bool> IsAliveAsync(string state, CancellationToken ct)
