@@ -63,16 +63,19 @@ static class ProcessTree
         return rss.OrderByDescending(kv => kv.Value).Select(kv => (kv.Key, kv.Value / 1024, pss.GetValueOrDefault(kv.Key) / 1024)).ToList();
     }
 
-    /// <summary>The notebook servers' Python processes below `root`.</summary>
+    /// <summary>The notebook servers below `root` (each one's topmost process).</summary>
     public static IEnumerable<int> SingleUserServers(int root)
     {
         var parents = Parents().ToDictionary(p => p.Pid, p => p.Parent);
         foreach (var pid in parents.Keys)
         {
-            if (CommandLine(pid) is not [var exe, var script, ..] || !exe.Contains("python", StringComparison.Ordinal) ||
-                !script.EndsWith("/jupyterhub-singleuser", StringComparison.Ordinal)) continue;
+            if (pid == root || !IsSingleUserServer(pid)) continue;
+            // Only the topmost: a kernel that leads its own session below a server belongs to that server.
             for (var p = pid; p > 1 && parents.TryGetValue(p, out var up); p = up)
+            {
                 if (up == root) { yield return pid; break; }
+                if (IsSingleUserServer(up)) break;
+            }
         }
     }
 
