@@ -109,6 +109,8 @@ def become(request, report):
         if os.path.isdir(site.getusersitepackages()):
             site.addsitedir(site.getusersitepackages())
     sys.argv = [request["program"]] + request["argv"]
+    # As for `python3 PROGRAM`: the program's folder first on the module path, instead of this script's.
+    sys.path[0] = os.path.dirname(os.path.abspath(request["program"]))
 
 
 def child(request, report):
