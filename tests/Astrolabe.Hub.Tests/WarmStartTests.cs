@@ -55,6 +55,44 @@ public sealed class WarmStartTests
         Assert.Equal($"{uid}", await Run("import os; os.getuid()"));
     }
 
+    [Fact]
+    public async Task A_fork_server_that_died_is_replaced_and_servers_keep_starting()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "Warm start needs root (as CI has).");
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:WarmStart"] = "Auto" });
+        var password = await hub.AddUserAsync("warm-wilma");
+        using var browser = hub.NewClient();
+        await browser.LoginAsync("warm-wilma", password);
+        Assert.Contains(await ServerSteps.StartAndWaitAsync(browser, "warm-wilma"), m => m.Contains("(warm:", StringComparison.Ordinal));
+        Assert.True((await browser.Http.GetAsync("/user/warm-wilma/tree")).IsSuccessStatusCode); // signs the browser in to the server
+
+        // Kill this hub's fork server (a child of this in-process hub, its socket under this hub's data root), as a
+        // crash or an OOM kill would. Servers it forked may show its command line too, but they are not our children.
+        var forkServers = Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
+            .Where(pid => ReadCommandLine(pid).Contains(hub.DataRoot, StringComparison.Ordinal) && ReadCommandLine(pid).Contains("forkserver.py", StringComparison.Ordinal))
+            .Where(pid => Field(File.ReadAllText($"/proc/{pid}/status"), "PPid") == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Select(int.Parse).ToList();
+        Assert.Single(forkServers);
+        System.Diagnostics.Process.GetProcessById(forkServers[0]).Kill();
+
+        // The running server is not its child in any way that matters: it keeps serving.
+        Assert.True((await browser.Http.GetAsync("/user/warm-wilma/api/status")).IsSuccessStatusCode);
+        using var api = await ApiClient.ForUserAsync(hub, "warm-wilma");
+        Assert.True((await api.Http.DeleteAsync("/hub/api/users/warm-wilma/server")).IsSuccessStatusCode);
+        for (var i = 0; i < 400 && (await api.Http.GetStringAsync("/hub/api/users/warm-wilma")).Contains("\"ready\":true", StringComparison.Ordinal); i++)
+            await Task.Delay(50);
+        // The next start makes a new fork server and is warm again.
+        var again = await ServerSteps.StartAndWaitAsync(browser, "warm-wilma");
+        Assert.Contains("(warm:", again.Last(m => m.StartsWith("Starting the notebook server process", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.True((await browser.Http.GetAsync("/user/warm-wilma/tree")).IsSuccessStatusCode);
+    }
+
+    private static string ReadCommandLine(string pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
     private static string Field(string status, string name) =>
         Regex.Match(status, $"^{name}:\\s*(.*)$", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value.Trim() : throw new Xunit.Sdk.XunitException($"no {name} in /proc status");
 }

@@ -85,8 +85,18 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
         if (await WarmAsync(environment, ct) is { } warm)
         {
             progress.Report("Starting the notebook server process (warm: its modules are loaded already)");
-            var pid = await ForkAsync(warm, request, home, log, joins, rlimitMemory ? memory : null, ids, port, environment, profile.ArchivePath, ct);
-            return Started(pid, port, log, joins.Count > 0 ? leaf : null, memory, request.ServicePrefix);
+            try
+            {
+                var pid = await ForkAsync(warm, request, home, log, joins, rlimitMemory ? memory : null, ids, port, environment, profile.ArchivePath, ct);
+                return Started(pid, port, log, joins.Count > 0 ? leaf : null, memory, request.ServicePrefix);
+            }
+            catch (Exception e) when (e is IOException or SocketException or JsonException)
+            {
+                // The fork server went away under us: this server is exec'd, and the next start makes a new fork server.
+                logger.LogWarning("Warm start failed ({Reason}); starting {User}'s server the usual way", e.Message, request.User);
+                warm.Dispose();
+                progress.Report("Starting the notebook server process the usual way (the warm start was not available)");
+            }
         }
 
         // sh opens the log (as the hub) and joins the group, then execs: setsid (new session; same pid since we are not

@@ -26,7 +26,9 @@ internal sealed class ForkServer : IDisposable
         _socket = socket;
     }
 
-    public bool IsRunning => !_process.HasExited;
+    private int _disposed;
+
+    public bool IsRunning => Volatile.Read(ref _disposed) == 0 && !_process.HasExited;
 
     /// <summary>The interpreter of a `#!/absolute/python` program, or null when the program is not a Python script.</summary>
     public static string? PythonOf(string program)
@@ -141,6 +143,7 @@ internal sealed class ForkServer : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
             if (!_process.HasExited) _process.Kill();
