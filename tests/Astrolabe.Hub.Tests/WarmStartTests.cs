@@ -24,6 +24,7 @@ public sealed class WarmStartTests
         await browser.LoginAsync("warm-wanda", password);
         var messages = await ServerSteps.StartAndWaitAsync(browser, "warm-wanda");
         Assert.Equal(warmStart == "Auto", messages.Any(m => m.Contains("(warm:", StringComparison.Ordinal)));
+        Assert.Contains(messages, m => m.StartsWith("Sandbox: system read-only", StringComparison.Ordinal)); // both paths say so
         await browser.Http.GetAsync("/user/warm-wanda/tree");
         var kernel = await ServerSteps.StartKernelAsync(browser, "warm-wanda");
         Task<string> Run(string code) => ServerSteps.ExecuteAsync(browser, "warm-wanda", kernel, code);

@@ -84,6 +84,7 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
 
         if (await WarmAsync(environment, ct) is { } warm)
         {
+            if (Sandboxes) progress.Report(SandboxMessage(profile.ArchivePath));
             progress.Report("Starting the notebook server process (warm: its modules are loaded already)");
             try
             {
@@ -111,7 +112,7 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
         if (Sandboxes)
         {
             foreach (var a in SandboxArguments(home, profile.ArchivePath)) psi.ArgumentList.Add(a);
-            progress.Report("Sandbox: system read-only, your home writable" + (profile.ArchivePath.Length > 0 ? ", archive read-only at /archive" : ""));
+            progress.Report(SandboxMessage(profile.ArchivePath));
         }
         if (rlimitMemory)
             foreach (var a in new[] { "/usr/bin/prlimit", $"--as={memory}", "--" }) psi.ArgumentList.Add(a);
@@ -127,6 +128,9 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
         using var process = Process.Start(psi) ?? throw new SpawnException("could not start the server process");
         return Started(process.Id, port, log, joins.Count > 0 ? leaf : null, memory, request.ServicePrefix);
     }
+
+    private static string SandboxMessage(string archive) =>
+        "Sandbox: system read-only, your home writable" + (archive.Length > 0 ? ", archive read-only at /archive" : "");
 
     private SpawnedServer Started(int pid, int port, string log, string? cgroup, long? memory, string servicePrefix)
     {
