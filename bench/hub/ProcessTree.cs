@@ -107,28 +107,28 @@ static class ProcessTree
         CommandLine(pid) is var command && (command.Any(a => a.EndsWith("jupyterhub-singleuser", StringComparison.Ordinal))
                                             || (Session(pid) == pid && command is [var exe, ..] && exe.Contains("python", StringComparison.Ordinal)));
 
-    private static int Session(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 0; }
-    }
+    private static int Session(int pid) =>
+        StatFields(pid) is { } fields && int.TryParse(fields[3], CultureInfo.InvariantCulture, out var session) ? session : 0;
 
     private static IEnumerable<(int Pid, int Parent)> Parents()
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            string stat;
-            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
-            catch (IOException) { continue; }
-            // pid (comm) state ppid ...; comm may contain spaces and parentheses, so split after the last ')'.
-            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            yield return (pid, int.Parse(rest[1], CultureInfo.InvariantCulture));
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || StatFields(pid) is not { } fields) continue;
+            yield return (pid, int.Parse(fields[1], CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>The fields of /proc/PID/stat after `pid (comm)` (state, ppid, pgrp, session, ...), or null when gone.
+    /// comm may contain spaces and parentheses, so the split starts after the last ')'.</summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     private static double Field(string file, string name)

@@ -306,11 +306,9 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
     /// has the standard library's distutils (Debian package python3-distutils; gone from Python 3.12 on).</summary>
     private static bool HasStandardDistutils(string command)
     {
+        if (ForkServer.PythonOf(command) is not { } interpreter) return false;
         try
         {
-            var first = File.ReadLines(command).FirstOrDefault() ?? "";
-            if (!first.StartsWith("#!", StringComparison.Ordinal)) return false;
-            var interpreter = first[2..].Trim().Split(' ')[0];
             var real = new FileInfo(interpreter).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? interpreter;
             return File.Exists(Path.Combine("/usr/lib", Path.GetFileName(real), "distutils", "__init__.py"));
         }
