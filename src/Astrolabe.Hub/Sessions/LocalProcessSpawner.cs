@@ -100,15 +100,18 @@ public sealed partial class LocalProcessSpawner(HubOptions options, UnixAccounts
             }
         }
 
-        // sh opens the log (as the hub) and joins the group, then execs: setsid (new session; same pid since we are not
-        // a group leader), bwrap (the sandbox), setpriv (drop to the user's account), the server. The pid we get is the
-        // session's leader; every process of the server is in its process group or its control group.
+        // sh opens the log (as the hub) and joins the group, then execs: env (default signal handling), setsid (new
+        // session; same pid since we are not a group leader), bwrap (the sandbox), setpriv (drop to the user's
+        // account), the server. The pid we get is the session's leader; every process of the server is in its process
+        // group or its control group.
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = home };
         const string script = "log=\"$1\"; n=\"$2\"; shift 2; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 97; shift; n=$((n-1)); done; " +
                               "exec \"$@\" >>\"$log\" 2>&1 </dev/null";
         foreach (var a in new[] { "-c", script, "sh", log, joins.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
         foreach (var j in joins) psi.ArgumentList.Add(j);
-        psi.ArgumentList.Add("/usr/bin/setsid");
+        // A hub started with `&` from a script ignores SIGINT and SIGQUIT, and children inherit that: give them back
+        // their default, or the server would ignore the SIGINT that stops it gracefully (and stop 10 s later).
+        foreach (var a in new[] { "/usr/bin/env", "--default-signal=INT,QUIT", "/usr/bin/setsid" }) psi.ArgumentList.Add(a);
         if (Sandboxes)
         {
             foreach (var a in SandboxArguments(home, profile.ArchivePath)) psi.ArgumentList.Add(a);
