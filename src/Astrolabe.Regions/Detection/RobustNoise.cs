@@ -41,9 +41,23 @@ public static class RobustNoise
         }
     }
 
-    /// <summary>As <see cref="Sigma"/> but over a sample the caller owns; the sample is reordered.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>As <see cref="Sigma"/> but over a sample of finite values the caller owns; the sample is overwritten
+    /// (reordered, clipped values set to NaN).</summary>
     public static double SigmaOfSample(Span<float> sample, double clip = 3.5, int maxIterations = 8, int minimumCount = 16)
+    {
+        if (sample.Length < minimumCount)
+        {
+            return double.NaN;
+        }
+        return sample.Length >= ClippedSigma.Minimum
+            ? ClippedSigma.Of(sample, clip, maxIterations, minimumCount)
+            : SigmaBySelection(sample, clip, maxIterations, minimumCount);
+    }
+
+    /// <summary><see cref="SigmaOfSample"/> the direct way, every iteration a median by selection, the deviations, their
+    /// median, and a compaction of the values kept: for small samples, and the reference for <see cref="ClippedSigma"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SigmaBySelection(Span<float> sample, double clip = 3.5, int maxIterations = 8, int minimumCount = 16)
     {
         int n = sample.Length;
         if (n < minimumCount)

@@ -84,7 +84,7 @@ internal static class Selection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float MaxOf(ReadOnlySpan<float> values)
+    public static float MaxOf(ReadOnlySpan<float> values)
     {
         float max = values[0];
         for (int i = 1; i < values.Length; i++)
