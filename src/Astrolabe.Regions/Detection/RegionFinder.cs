@@ -116,8 +116,12 @@ public sealed class RegionFinder
     private const int ClipSamples = 50_000;
 
     /// <summary>The clip level of every smoothed cube: the threshold times its robust sigma, measured on a sample of
-    /// whole channels (two runs of channels spread through the cube, enough for <see cref="ClipSamples"/> values), or
-    /// NaN when a smoothed cube has no usable sigma (it then adds nothing to the mask).</summary>
+    /// whole channels (two runs of channels, enough for <see cref="ClipSamples"/> values), or NaN when a smoothed cube has
+    /// no usable sigma (it then adds nothing to the mask).</summary>
+    /// <remarks>The S/N cube is normalised channel by channel, so where the runs lie matters little; one lies three
+    /// quarters of the way through the cube, the other as early as its widest boxcar is whole (the channels from its
+    /// reach on). That one runs last: the search starts with the channels it leaves in the ring and does not read or smooth
+    /// them again (half of the extra channels this sample costs).</remarks>
     private float[] ClipLimits(SmoothedPlanes planes, ChannelReader read, int channels, int planeSize)
     {
         int runLength = (int)Math.Clamp(Math.Ceiling(ClipSamples / (2.0 * planeSize)), 2, Math.Max(2, channels));
@@ -125,9 +129,11 @@ public sealed class RegionFinder
         int runs = Math.Clamp(channels / runLength, 1, 2);
         int stride = (int)Math.Max(1, (long)runs * runLength * planeSize / ClipSamples);
         var samples = Enumerable.Range(0, planes.Count).Select(_ => new List<float>()).ToArray();
-        for (int r = 0; r < runs; r++)
+        for (int r = runs - 1; r >= 0; r--)
         {
-            int first = Math.Clamp((int)((r + 0.5) * channels / runs - runLength / 2.0), 0, channels - runLength);
+            int first = r == 0
+                ? Math.Min(planes.Reach, channels - runLength)
+                : Math.Clamp((int)((r + 0.5) * channels / runs - runLength / 2.0), 0, channels - runLength);
             planes.Run(first, first + runLength - 1, read, (slot, from, count) => AddSamples(planes, slot, stride, samples, from, count),
                 parallelSlices: false, (_, _) => { });
         }

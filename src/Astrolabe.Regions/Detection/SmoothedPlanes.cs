@@ -51,6 +51,9 @@ internal sealed class SmoothedPlanes
     private readonly (int A, int B)[] _kernelPairs;
     private readonly ParallelOptions _parallel;
     private readonly byte _blanked;
+    /// <summary>The channels the ring holds, read and smoothed (none while the last is below the first): a run that starts
+    /// inside them does not read them again.</summary>
+    private int _heldFirst, _heldLast = -1;
 
     public SmoothedPlanes(int width, int height, int channels, FinderOptions options, ParallelOptions parallel, byte blanked)
     {
@@ -104,6 +107,9 @@ internal sealed class SmoothedPlanes
         return planeSize * (4L * (ring * (2 + spatial) + sums + Math.Clamp(spatial, 1, 2)) + ring);
     }
 
+    /// <summary>Channels either side of a channel that its widest boxcar reaches.</summary>
+    public int Reach => _reach;
+
     /// <summary>Number of smoothed versions of the cube (spatial × spectral scales).</summary>
     public int Count => _combinations.Length;
 
@@ -117,7 +123,8 @@ internal sealed class SmoothedPlanes
     /// <paramref name="slice"/> (slot, first pixel, count) while it is still in cache, on several threads when
     /// <paramref name="parallelSlices"/>; then <paramref name="emit"/> gets each channel of the batch, in order, and its ring
     /// slot. <paramref name="clip"/>, when given, clips each channel's slice as its sums are brought up to date (in the same
-    /// loop, for the usual running-sum update), before <paramref name="slice"/>.</summary>
+    /// loop, for the usual running-sum update), before <paramref name="slice"/>. Channels that the ring still holds from
+    /// the previous run are not read or smoothed again.</summary>
     public void Run(int first, int last, ChannelReader read, Action<int, int, int>? slice, bool parallelSlices, Action<int, int> emit,
         PlaneClip? clip = null)
     {
@@ -133,6 +140,10 @@ internal sealed class SmoothedPlanes
             for (int target = Math.Min(hi, next + Batch - 1 + _reach); t <= target; t++)
             {
                 _parallel.CancellationToken.ThrowIfCancellationRequested();
+                if (t >= _heldFirst && t <= _heldLast)
+                {
+                    continue;
+                }
                 int slot = t % _ring;
                 read(t, _data[slot], _snr[slot]);
                 ZeroBlanks(_snr[slot], _blank[slot], _blanked);
@@ -140,6 +151,8 @@ internal sealed class SmoothedPlanes
                 {
                     Smooth(_snr[slot], a, b, slot);
                 }
+                // Slot t % ring now holds channel t; the ring keeps the last `ring` channels of a contiguous read.
+                (_heldFirst, _heldLast) = t == _heldLast + 1 ? (Math.Max(_heldFirst, t - _ring + 1), t) : (t, t);
             }
             int z0 = next, z1 = Math.Min(Math.Min(last, next + Batch - 1), t - 1 == hi ? last : t - 1 - _reach);
             ForChunks((from, count) =>
