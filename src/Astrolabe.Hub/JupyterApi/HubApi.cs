@@ -194,8 +194,13 @@ public static class HubApi
         if (!await sessions.StartAsync(user, server, profile, ct))
         {
             var existing = await store.FindServerAsync(name, server, ct);
-            return existing?.State == ServerState.Running ? HubErrors.Result(400, $"{name}'s server is already running.")
-                : Json(ApiModels.Server(existing!), statusCode: 202);
+            return existing?.State switch
+            {
+                ServerState.Running => HubErrors.Result(400, $"{name}'s server is already running."),
+                // As JupyterHub: a start while a stop is pending is refused, not queued.
+                ServerState.Stopping => HubErrors.Result(400, $"{name}'s server is still stopping; start it again when it has stopped."),
+                _ => Json(ApiModels.Server(existing!), statusCode: 202),
+            };
         }
         // Wait briefly so a fast start answers 201 like JupyterHub; otherwise 202 and the progress stream.
         var progress = sessions.Progress(name, server);
@@ -306,16 +311,20 @@ public static class HubApi
             await http.Response.Body.FlushAsync(ct);
         }
         var progress = sessions.Progress(name, server);
-        if (progress is null)
+        var state = (await store.FindServerAsync(name, server, ct))?.State ?? ServerState.Stopped;
+        // The last start's events while they still describe the server: it is starting or running, or the start has
+        // not finished, or it failed (the reason is what the user needs). A start that ended ready, of a server since
+        // stopped, is over: its "ready" would send the page to a server that is gone.
+        if (progress is not null && (state is ServerState.Starting or ServerState.Running || !progress.Finished || progress.Last is { Failed: true }))
         {
-            var record = await store.FindServerAsync(name, server, ct);
-            await Send(record?.State == ServerState.Running
-                ? new ProgressEvent(100, "Server ready", Ready: true, Url: ServerSessions.Prefix(name, server))
-                : new ProgressEvent(100, "The server is not running.", Failed: true));
+            try { await foreach (var e in progress.ReadAllAsync(ct)) await Send(e); }
+            catch (OperationCanceledException) { }
             return;
         }
-        try { await foreach (var e in progress.ReadAllAsync(ct)) await Send(e); }
-        catch (OperationCanceledException) { }
+        await Send(state == ServerState.Running
+            ? new ProgressEvent(100, "Server ready", Ready: true, Url: ServerSessions.Prefix(name, server))
+            : new ProgressEvent(100, state == ServerState.Stopping ? "The server is stopping."
+                : sessions.Notice(name, server) ?? "The server is not running.", Failed: true)); // a server that died says why
     }
 
     private static async Task<IResult> ListTokens(string name, ClaimsPrincipal me, HubStore store, CancellationToken ct)

@@ -175,7 +175,6 @@ public static class PortalPages
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var server = form["server"].ToString().Trim();
         var profile = form["profile"].ToString().Trim();
-        sessions.ClearNotice(user.Name, server);
         try { await sessions.StartAsync(user, server, profile.Length == 0 ? null : profile, http.RequestAborted); }
         catch (ArgumentException e) { return Results.Redirect("/hub/home?error=" + Uri.EscapeDataString(e.Message)); }
         return Results.Redirect(server.Length == 0 ? "/hub/home" : "/hub/home?started=" + Uri.EscapeDataString(server));

@@ -56,6 +56,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 throw new ArgumentException($"You already run {live} named server(s), the most allowed (Hub:MaxNamedServers = {options.MaxNamedServers}); stop one first.");
         }
         if (!await store.TransitionServerAsync(user.Name, server, [ServerState.Stopped], ServerState.Starting, ct)) return false;
+        ClearNotice(user.Name, server); // what was said about the server's previous run is over
         await store.SetServerProfileAsync(user.Name, server, profile.Name, ct);
         var progress = new SpawnProgress();
         _progress[(user.Name, server)] = progress;
@@ -201,7 +202,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
     /// <summary>Something the user should know about their server (it was killed, a process hit the memory limit).</summary>
     public string? Notice(string user, string server) => _notices.GetValueOrDefault((user, server));
 
-    public void ClearNotice(string user, string server) => _notices.TryRemove((user, server), out _);
+    private void ClearNotice(string user, string server) => _notices.TryRemove((user, server), out _);
 
     /// <summary>Looks at every running server: one that died is marked stopped and its owner told why; a memory-limit
     /// kill inside a live server (usually a kernel, which Jupyter restarts) is reported too. Called periodically.</summary>
