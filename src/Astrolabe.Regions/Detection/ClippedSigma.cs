@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Astrolabe.Regions.Detection;
 
@@ -194,9 +196,23 @@ internal static class ClippedSigma
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool GatherValues(ReadOnlySpan<float> values, int live, float lo, float hi, float[] inside, out int below, out int gathered)
     {
-        int under = 0, count = 0, over = 0;
+        int under = 0, count = 0, over = 0, i = 0;
         ref float to = ref MemoryMarshal.GetArrayDataReference(inside);
-        foreach (float x in values)
+        if (Avx2.IsSupported)
+        {
+            ref float v0 = ref MemoryMarshal.GetReference(values);
+            Vector256<float> low = Vector256.Create(lo), high = Vector256.Create(hi);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var x = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                uint inMask = (Vector256.GreaterThanOrEqual(x, low) & Vector256.LessThanOrEqual(x, high)).ExtractMostSignificantBits();
+                LeftPack(x, inMask).StoreUnsafe(ref to, (nuint)count);
+                count += BitOperations.PopCount(inMask);
+                under += BitOperations.PopCount(Vector256.LessThan(x, low).ExtractMostSignificantBits());
+                over += BitOperations.PopCount(Vector256.GreaterThan(x, high).ExtractMostSignificantBits());
+            }
+        }
+        foreach (float x in values[i..])
         {
             Unsafe.Add(ref to, count) = x;
             count += (x >= lo ? 1 : 0) & (x <= hi ? 1 : 0);
@@ -227,6 +243,30 @@ internal static class ClippedSigma
         ref float v0 = ref MemoryMarshal.GetReference(values);
         ref float to = ref MemoryMarshal.GetArrayDataReference(inside);
         ref int far0 = ref MemoryMarshal.GetArrayDataReference(outliers);
+        if (Avx2.IsSupported)
+        {
+            // Eight deviations at a time, those inside the bracket left-packed by one permute (the rest of the store is
+            // overwritten by the next): no per-value work at all.
+            Vector256<double> m4 = Vector256.Create(median);
+            Vector256<float> low = Vector256.Create(lo), high = Vector256.Create(hi), farLevel = Vector256.Create(outlierLevel);
+            Vector256<int> lane8 = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            for (; i + 8 <= n; i += 8)
+            {
+                var (wide0, wide1) = Vector256.Widen(Vector256.LoadUnsafe(ref v0, (nuint)i));
+                var d = Vector256.Abs(Vector256.Narrow(wide0 - m4, wide1 - m4));
+                uint inMask = (Vector256.GreaterThanOrEqual(d, low) & Vector256.LessThanOrEqual(d, high)).ExtractMostSignificantBits();
+                LeftPack(d, inMask).StoreUnsafe(ref to, (nuint)count);
+                count += BitOperations.PopCount(inMask);
+                under += BitOperations.PopCount(Vector256.LessThan(d, low).ExtractMostSignificantBits());
+                over += BitOperations.PopCount(Vector256.GreaterThan(d, high).ExtractMostSignificantBits());
+                uint farMask = Vector256.GreaterThanOrEqual(d, farLevel).ExtractMostSignificantBits();
+                if (farMask != 0)
+                {
+                    LeftPack(lane8 + Vector256.Create(i), farMask).StoreUnsafe(ref far0, (nuint)far);
+                    far += BitOperations.PopCount(farMask);
+                }
+            }
+        }
         for (; i + lanes <= n; i += lanes)
         {
             Vector.Widen(Vector.LoadUnsafe(ref v0, (nuint)i), out var low, out var high);
@@ -264,6 +304,16 @@ internal static class ClippedSigma
         outlierCount = far;
         return under + count + over == live;
     }
+
+    /// <summary>The lanes of <paramref name="value"/> whose bit is set in <paramref name="mask"/>, moved to the front in
+    /// order (the other lanes are left over).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> LeftPack<T>(Vector256<T> value, uint mask) where T : unmanaged =>
+        Avx2.PermuteVar8x32(value.AsInt32(), Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(PackOrder), mask * 8)).As<int, T>();
+
+    /// <summary>For each 8-bit mask, the lane indices of its set bits in order, then zeros: the permutation that packs them.</summary>
+    private static readonly int[] PackOrder = Enumerable.Range(0, 256).SelectMany(mask =>
+        Enumerable.Range(0, 8).Where(b => (mask >> b & 1) != 0).Concat(Enumerable.Repeat(0, 8)).Take(8)).ToArray();
 
     /// <summary>The median of the values whose middle ranks lie in a bracket: <paramref name="below"/> of the
     /// <paramref name="count"/> values are under it, <paramref name="inside"/> are in it. False when a middle rank is outside.</summary>
