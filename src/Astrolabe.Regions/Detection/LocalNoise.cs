@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Astrolabe.Regions.Cubes;
 
 namespace Astrolabe.Regions.Detection;
@@ -147,7 +149,7 @@ public static class LocalNoise
     /// <summary>The MAD over channels of each pixel's S/N spectrum (NaN where too few channels are finite). Long spectra
     /// hold enough samples that every other pixel in x and y, and at most <see cref="SpectrumSamples"/> channels taken at a
     /// fixed stride, suffice for a map that is averaged over a window anyway.</summary>
-    private static float[] SpectralMad(ICubeSource source, float[] channelInverse, ParallelOptions parallel)
+    internal static float[] SpectralMad(ICubeSource source, float[] channelInverse, ParallelOptions parallel)
     {
         int width = source.Width, height = source.Height, channels = source.Channels;
         var mad = new float[width * height];
@@ -200,14 +202,22 @@ public static class LocalNoise
         for (; x + (lanes - 1) * step < width; x += lanes * step)
         {
             var finite = Vector<int>.AllBitsSet;
+            bool packed = lanes == 8 && step <= 2 && x + lanes * step <= width && Avx2.IsSupported;
             for (int u = 0; u < used; u++)
             {
                 ReadOnlySpan<float> values = rows.Slice(u * width, width);
                 float scale = channelInverse[u * channelStep];
-                Span<float> channel = groupValues.Slice(u * lanes, lanes);
-                for (int lane = 0, at = x; lane < lanes; lane++, at += step)
+                if (packed)
                 {
-                    channel[lane] = values[at] * scale;
+                    group[u] = (Pixels(values, x, step) * Vector256.Create(scale)).AsVector();
+                }
+                else
+                {
+                    Span<float> channel = groupValues.Slice(u * lanes, lanes);
+                    for (int lane = 0, at = x; lane < lanes; lane++, at += step)
+                    {
+                        channel[lane] = values[at] * scale;
+                    }
                 }
                 // v - v is 0 for finite v, NaN for NaN and ±infinity.
                 finite &= Vector.Equals(group[u] - group[u], Vector<float>.Zero);
@@ -238,6 +248,21 @@ public static class LocalNoise
             }
             mad[x] = MadOfSpectrum(spectrum);
         }
+    }
+
+    /// <summary>Pixels x, x + step, … (eight of them, step 1 or 2) of a row: one load, or for every other pixel two loads
+    /// whose even lanes are gathered by two permutes and a blend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pixels(ReadOnlySpan<float> row, int x, int step)
+    {
+        ref float at = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), x);
+        if (step == 1)
+        {
+            return Vector256.LoadUnsafe(ref at);
+        }
+        var low = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref at), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
+        var high = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref at, 8), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
+        return Avx.Blend(low, high, 0xF0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -11,6 +11,8 @@ internal sealed class RegionLinker
 
     private readonly int _width, _height, _radiusPixels, _radiusChannels;
     private readonly int[][] _labels;
+    /// <summary>Per label plane, the run of <see cref="_voxels"/> whose labels it holds: only those are cleared for reuse.</summary>
+    private readonly (int First, int Count)[] _written;
     private readonly List<int> _parent = [0];
     private Voxel[] _voxels = new Voxel[4096];
     private int _count;
@@ -22,6 +24,7 @@ internal sealed class RegionLinker
         _radiusPixels = radiusPixels;
         _radiusChannels = radiusChannels;
         _labels = Enumerable.Range(0, radiusChannels + 1).Select(_ => new int[width * height]).ToArray();
+        _written = new (int, int)[_labels.Length];
     }
 
     /// <summary>Adds channel <paramref name="z"/>'s mask (channels in increasing order): every voxel equal to
@@ -30,8 +33,22 @@ internal sealed class RegionLinker
     public void Add(int z, byte[] mask, byte detected, float[] data, float[] snr)
     {
         int width = _width, rx = _radiusPixels;
-        int[] labels = _labels[z % _labels.Length];
-        Array.Clear(labels);
+        int slot = z % _labels.Length;
+        int[] labels = _labels[slot];
+        // Clear what the plane's earlier channel labelled (a few voxels, not the whole plane, unless it was most of it).
+        var (written, writtenCount) = _written[slot];
+        if (writtenCount > labels.Length / 16)
+        {
+            Array.Clear(labels);
+        }
+        else
+        {
+            for (int m = written; m < written + writtenCount; m++)
+            {
+                labels[_voxels[m].Y * width + _voxels[m].X] = 0;
+            }
+        }
+        int firstVoxel = _count;
         int start = 0;
         while (start < mask.Length)
         {
@@ -72,6 +89,7 @@ internal sealed class RegionLinker
             }
             _voxels[_count++] = new Voxel(x, y, z, data[i], snr[i], root);
         }
+        _written[slot] = (firstVoxel, _count - firstVoxel);
     }
 
     /// <summary>The regions, each as its voxels in scan order, ordered by their first voxel in scan order.</summary>
