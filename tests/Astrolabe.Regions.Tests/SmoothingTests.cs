@@ -115,9 +115,9 @@ public sealed class BlankingTests
         };
         var planes = new SmoothedPlanes(width, height, 3, new FinderOptions(), new ParallelOptions(), blanked: 255);
         int emitted = 0;
-        planes.Run(0, 2, (z, data, snr) =>
+        planes.Run(0, 2, (z, firstRow, rows, data, snr) =>
         {
-            for (int i = 0; i < planeSize; i++) data[i] = snr[i] = Value(z, i);
+            for (int i = firstRow * width; i < (firstRow + rows) * width; i++) data[i] = snr[i] = Value(z, i);
         }, slice: null, parallelSlices: false, (z, slot) =>
         {
             emitted++;
@@ -128,6 +128,47 @@ public sealed class BlankingTests
                 float v = Value(z, i);
                 Assert.Equal(float.IsFinite(v) ? (byte)0 : (byte)255, blank[i]);
                 Assert.Equal(float.IsFinite(v) ? v : 0f, snr[i]);
+            }
+        });
+        Assert.Equal(3, emitted);
+    }
+}
+
+/// <summary>The ring's channels are read, blanked and smoothed a band of rows at a time on one thread: the smoothed planes
+/// equal a whole-plane convolution of the blanked S/N, bit for bit, for planes of one band and of several.</summary>
+public sealed class BandedSmoothingTests
+{
+    [Theory]
+    [InlineData(37, 5)]
+    [InlineData(300, 130)]
+    [InlineData(2000, 23)]
+    public void Banded_smoothing_equals_whole_plane_smoothing(int width, int height)
+    {
+        int planeSize = width * height;
+        var random = new Random(width + height);
+        var cube = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, planeSize)
+            .Select(i => random.Next(40) == 0 ? float.NaN : (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var options = new FinderOptions();
+        var planes = new SmoothedPlanes(width, height, 3, options, new ParallelOptions { MaxDegreeOfParallelism = 1 }, blanked: 255);
+        int emitted = 0;
+        planes.Run(0, 2, (z, firstRow, rows, data, snr) =>
+        {
+            cube[z].AsSpan(firstRow * width, rows * width).CopyTo(data[(firstRow * width)..]);
+            cube[z].AsSpan(firstRow * width, rows * width).CopyTo(snr[(firstRow * width)..]);
+        }, slice: null, parallelSlices: false, (z, slot) =>
+        {
+            emitted++;
+            var zeroed = cube[z].Select(v => float.IsFinite(v) ? v : 0f).ToArray();
+            // Combinations run spatial scale by spatial scale, each with its spectral scales: the first of each is unsmoothed spectrally.
+            for (int s = 0; s < options.SpatialScalesPixels.Count; s++)
+            {
+                double fwhm = options.SpatialScalesPixels[s];
+                var expected = zeroed.ToArray();
+                if (fwhm > 0)
+                {
+                    Smoothing.GaussianPlane(zeroed, expected, new float[planeSize], width, height, Smoothing.GaussianTaps(fwhm));
+                }
+                Assert.Equal(expected, planes.Plane(s * options.SpectralScalesChannels.Count, slot));
             }
         });
         Assert.Equal(3, emitted);

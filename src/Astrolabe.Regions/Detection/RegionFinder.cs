@@ -48,10 +48,11 @@ public sealed class RegionFinder
                 return new FinderResult([], double.NaN);
             }
             noise = scales.Typical;
-            read = (z, data, snr) =>
+            read = (z, firstRow, rows, data, snr) =>
             {
-                source.ReadRows(z, 0, height, data);
-                scales.Apply(z, data, snr);
+                int from = firstRow * width, count = rows * width;
+                source.ReadRows(z, firstRow, rows, data.Slice(from, count));
+                scales.Apply(z, from, data.Slice(from, count), snr.Slice(from, count));
             };
         }
         else
@@ -65,10 +66,11 @@ public sealed class RegionFinder
             {
                 return new FinderResult([], double.NaN);
             }
-            read = (z, data, snr) =>
+            read = (z, firstRow, rows, data, snr) =>
             {
-                cube.Plane(z).CopyTo(data);
-                snrCube.AsSpan(z * planeSize, planeSize).CopyTo(snr);
+                int from = firstRow * width, count = rows * width;
+                cube.Plane(z).Slice(from, count).CopyTo(data.Slice(from, count));
+                snrCube.AsSpan(z * planeSize + from, count).CopyTo(snr.Slice(from, count));
             };
         }
 

@@ -5,8 +5,10 @@ using System.Runtime.InteropServices;
 
 namespace Astrolabe.Regions.Detection;
 
-/// <summary>Reads channel <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked).</summary>
-internal delegate void ChannelReader(int channel, Span<float> data, Span<float> snr);
+/// <summary>Reads rows [<paramref name="firstRow"/>, firstRow + <paramref name="rows"/>) of channel
+/// <paramref name="channel"/> of a cube as data and as S/N (NaN where blanked), into those rows of the whole-plane
+/// buffers <paramref name="data"/> and <paramref name="snr"/>.</summary>
+internal delegate void ChannelReader(int channel, int firstRow, int rows, Span<float> data, Span<float> snr);
 
 /// <summary>The clip of each channel: its mask (<see cref="MaskFor"/>, one of <see cref="Masks"/> in turn, one per channel
 /// of a batch) gets the channel's blanking (the blanked value where blanked, <see cref="Empty"/> elsewhere), then
@@ -144,13 +146,7 @@ internal sealed class SmoothedPlanes
                 {
                     continue;
                 }
-                int slot = t % _ring;
-                read(t, _data[slot], _snr[slot]);
-                ZeroBlanks(_snr[slot], _blank[slot], _blanked);
-                foreach (var (a, b) in _kernelPairs)
-                {
-                    Smooth(_snr[slot], a, b, slot);
-                }
+                Load(t, t % _ring, read);
                 // Slot t % ring now holds channel t; the ring keeps the last `ring` channels of a contiguous read.
                 (_heldFirst, _heldLast) = t == _heldLast + 1 ? (Math.Max(_heldFirst, t - _ring + 1), t) : (t, t);
             }
@@ -194,13 +190,13 @@ internal sealed class SmoothedPlanes
     /// a vector select, and with eight lanes its eight blank bytes are one 8-byte store (a byte per bit of the lanes'
     /// mask, from a table).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked)
+    private static void ZeroBlanks(Span<float> snr, Span<byte> blank, byte blanked)
     {
-        Array.Clear(blank);
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(snr.AsSpan());
+        blank.Clear();
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(snr);
         int lanes = Vector<float>.Count;
         bool eight = lanes == 8 && BitConverter.IsLittleEndian;
-        ref byte b0 = ref MemoryMarshal.GetArrayDataReference(blank);
+        ref byte b0 = ref MemoryMarshal.GetReference(blank);
         for (int v = 0; v < vectors.Length; v++)
         {
             // x - x is 0 for finite x and NaN for NaN and ±infinity.
@@ -227,7 +223,7 @@ internal sealed class SmoothedPlanes
         .Select(bits => Enumerable.Range(0, 8).Aggregate(0UL, (bytes, i) => bytes | ((ulong)((bits >> i) & 1) << (8 * i)))).ToArray();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ZeroBlanks(float[] snr, byte[] blank, byte blanked, int from, int to)
+    private static void ZeroBlanks(Span<float> snr, Span<byte> blank, byte blanked, int from, int to)
     {
         for (int i = from; i < to; i++)
         {
@@ -236,6 +232,54 @@ internal sealed class SmoothedPlanes
                 blank[i] = blanked;
                 snr[i] = 0f;
             }
+        }
+    }
+
+    /// <summary>Rows per band of <see cref="Load"/>: about 64 KB of each plane, so that the band's data, S/N, blanking and
+    /// x-pass rows stay in the second-level cache from reading to smoothing.</summary>
+    private const int BandFloats = 1 << 14;
+
+    /// <summary>Reads channel <paramref name="t"/> into ring slot <paramref name="slot"/>, marks and zeroes its blanked
+    /// voxels and smooths it. On one thread this goes a band of rows at a time — read, blank, x pass, then the y pass of
+    /// the rows whose window is complete — so each S/N and x-pass row is used while it is in cache instead of being
+    /// written out to memory and read back for each step.</summary>
+    private void Load(int t, int slot, ChannelReader read)
+    {
+        float[] data = _data[slot], snr = _snr[slot];
+        byte[] blank = _blank[slot];
+        if (_kernelPairs.Length > 1 || (_parallel.MaxDegreeOfParallelism > 1 && _planeSize >= ParallelPlane))
+        {
+            read(t, 0, _height, data, snr);
+            ZeroBlanks(snr, blank, _blanked);
+            foreach (var (a, b) in _kernelPairs)
+            {
+                Smooth(snr, a, b, slot);
+            }
+            return;
+        }
+        int band = Math.Clamp(BandFloats / _width, 1, _height), yDone = 0;
+        int radius = _taps.Max(taps => taps is null ? 0 : taps.Length / 2);
+        for (int y0 = 0; y0 < _height; y0 += band)
+        {
+            int y1 = Math.Min(_height, y0 + band), from = y0 * _width, count = (y1 - y0) * _width;
+            read(t, y0, y1 - y0, data, snr);
+            ZeroBlanks(snr.AsSpan(from, count), blank.AsSpan(from, count), _blanked);
+            if (_kernelPairs.Length == 0)
+            {
+                continue;
+            }
+            var (a, b) = _kernelPairs[0];
+            float[] tapsA = _taps[a]!, tapsB = b >= 0 ? _taps[b]! : tapsA;
+            float[] scratchB = b >= 0 ? _scratchB : _scratch;
+            Smoothing.GaussianRowsX(snr, _scratch, tapsA, scratchB, tapsB, _width, y0, y1);
+            // Output rows whose y window lies inside the rows done so far (all of them after the last band).
+            int ready = y1 == _height ? _height : Math.Max(yDone, y1 - radius);
+            Smoothing.GaussianRowsY(_scratch, _smoothed[a][slot]!, _width, _height, tapsA, yDone, ready);
+            if (b >= 0)
+            {
+                Smoothing.GaussianRowsY(scratchB, _smoothed[b][slot]!, _width, _height, tapsB, yDone, ready);
+            }
+            yDone = ready;
         }
     }
 
