@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Astrolabe.Hub.Sessions.WarmStart;
 
 namespace Astrolabe.Hub.Tests;
 
@@ -91,6 +92,35 @@ public sealed class WarmStartTests
         var again = await ServerSteps.StartAndWaitAsync(browser, "warm-wilma");
         Assert.Contains("(warm:", again.Last(m => m.StartsWith("Starting the notebook server process", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.True((await browser.Http.GetAsync("/user/warm-wilma/tree")).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task A_forked_program_runs_as_main_with_the_collector_on_and_the_imported_modules_frozen()
+    {
+        var work = Directory.CreateTempSubdirectory("astrolabe-fork-");
+        try
+        {
+            var program = Path.Combine(work.FullName, "probe.py");
+            await File.WriteAllTextAsync(program, """
+                import gc, sys
+                print("name", __name__, "argv", " ".join(sys.argv[1:]), "enabled", gc.isenabled(), "frozen", gc.get_freeze_count(),
+                      "imported", "jupyterhub.singleuser" in sys.modules, flush=True)
+                """);
+            var environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["LANG"] = "C.UTF-8" };
+            using var fork = await ForkServer.StartAsync("/usr/bin/python3", Path.Combine(work.FullName, "run"), environment,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+            var log = Path.Combine(work.FullName, "probe.log");
+            var pid = await fork.ForkAsync(new ForkRequest(program, ["--port=1"], environment, work.FullName, log, [], null, null, null, null), CancellationToken.None);
+            for (var i = 0; i < 200 && !(File.Exists(log) && (await File.ReadAllTextAsync(log)).Contains('\n')); i++) await Task.Delay(50);
+            var words = (await File.ReadAllTextAsync(log)).Trim().Split(' ');
+            Assert.Equal(["name", "__main__", "argv", "--port=1", "enabled", "True", "frozen"], words[..7]);
+            // The fork server's imports (tens of thousands of objects) are out of the children's collections, so a
+            // server does not copy the pages it shares with the fork server by collecting them; its own are collected.
+            Assert.True(int.Parse(words[7], System.Globalization.CultureInfo.InvariantCulture) > 10_000, $"frozen objects: {words[7]}");
+            Assert.Equal(["imported", "True"], words[8..]);
+            Assert.True(pid > 1);
+        }
+        finally { work.Delete(recursive: true); }
     }
 
     private static string ReadCommandLine(string pid)

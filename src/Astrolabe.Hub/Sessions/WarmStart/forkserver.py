@@ -14,7 +14,7 @@ The child does what the exec'd chain (sh, setsid, bwrap, prlimit, setpriv) does:
 control groups joined, a new session, the sandbox's mount/IPC/UTS namespaces joined (a bubblewrap process the hub
 started with the same arguments holds them), the address-space limit, the user's groups and ids, no new privileges,
 then the program run as __main__ by this interpreter."""
-import ctypes, json, os, pwd, random, resource, runpy, select, signal, site, socket, sys, traceback
+import ctypes, gc, json, os, pwd, random, resource, runpy, select, signal, site, socket, sys, traceback
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 PR_SET_NO_NEW_PRIVS = 38
@@ -123,6 +123,7 @@ def child(request, report):
             os._exit(97)
         os.write(report, b"ok")
         os.close(report)
+        gc.enable()  # off in the fork server (see main), on in every server as in any Python
         try:
             runpy.run_path(request["program"], run_name="__main__")
             code = 0
@@ -172,6 +173,7 @@ def serve(connection):
 
 
 def main():
+    gc.disable()
     path, modules = sys.argv[1], sys.argv[2]
     parent = os.getppid()
     missing = []
@@ -180,6 +182,10 @@ def main():
             __import__(module)
         except Exception as e:
             missing.append(f"{module} ({type(e).__name__}: {e})")
+    # What is imported now lives as long as any server: put it out of the collector's reach, so a child's collections
+    # do not write to those objects (their headers) and copy the memory pages it shares with this process. The
+    # collector was off during the imports, so they left no freed holes between objects for a child to fill.
+    gc.freeze()
     if os.path.exists(path):
         os.unlink(path)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
