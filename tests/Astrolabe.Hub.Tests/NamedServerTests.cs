@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Astrolabe.Hub.Tests;
 
@@ -15,14 +16,18 @@ public sealed class NamedServerTests
         var password = await hub.AddUserAsync("multi-mo");
         using var api = await ApiClient.ForUserAsync(hub, "multi-mo");
         await api.StartServerAndWaitAsync("multi-mo");
-        var start = await api.Http.PostAsync("/hub/api/users/multi-mo/servers/big", null);
-        Assert.True((int)start.StatusCode is 201 or 202, await start.Content.ReadAsStringAsync());
-        for (var i = 0; i < 1200; i++)
+        async Task StartBigAsync()
         {
-            var model = await api.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/multi-mo");
-            if (model!["servers"]!["big"]?["ready"]?.GetValue<bool>() == true) break;
-            await Task.Delay(50);
+            var start = await api.Http.PostAsync("/hub/api/users/multi-mo/servers/big", null);
+            Assert.True((int)start.StatusCode is 201 or 202, await start.Content.ReadAsStringAsync());
+            for (var i = 0; i < 1200; i++)
+            {
+                var model = await api.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/multi-mo");
+                if (model!["servers"]!["big"]?["ready"]?.GetValue<bool>() == true) break;
+                await Task.Delay(50);
+            }
         }
+        await StartBigAsync();
         var user = await api.Http.GetFromJsonAsync<JsonObject>("/hub/api/users/multi-mo");
         Assert.Equal("/user/multi-mo/big/", user!["servers"]!["big"]!["url"]!.GetValue<string>());
         Assert.NotEqual(await hub.Sessions.RouteAsync("multi-mo", "big", default), await hub.Sessions.RouteAsync("multi-mo", "", default));
@@ -53,5 +58,21 @@ public sealed class NamedServerTests
         for (var i = 0; i < 400 && (await hub.Accounts.Store.FindServerAsync("multi-mo", "big"))!.State != State.ServerState.Stopped; i++) await Task.Delay(50);
         Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("multi-mo", "big"))!.State);
         Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/user/multi-mo/api/status")).StatusCode);
+
+        // Deleting the user stops every server of theirs, the named one as well as the default one.
+        await StartBigAsync();
+        var states = new List<string>();
+        foreach (var server in new[] { "", "big" })
+        {
+            var record = (await hub.Accounts.Store.FindServerAsync("multi-mo", server))!;
+            Assert.Equal(State.ServerState.Running, record.State);
+            states.Add(record.SpawnerState!);
+        }
+        await hub.AddUserAsync("multi-boss", admin: true);
+        using var admin = await ApiClient.ForUserAsync(hub, "multi-boss");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync("/hub/api/users/multi-mo")).StatusCode);
+        var spawner = hub.App.Services.GetRequiredService<Sessions.ISpawner>();
+        foreach (var state in states) Assert.False(await spawner.IsAliveAsync(state, CancellationToken.None));
+        Assert.Empty(await hub.Accounts.Store.ListLiveServersAsync());
     }
 }

@@ -52,11 +52,12 @@ public sealed class TemporaryAccountTests
     }
 
     [Fact]
-    public async Task At_expiry_accounts_are_disabled_and_their_homes_wiped_and_others_are_untouched()
+    public async Task At_expiry_accounts_are_disabled_their_servers_stopped_and_their_homes_wiped_and_others_are_untouched()
     {
         await using var hub = await HubHost.StartAsync();
         var temporary = hub.App.Services.GetRequiredService<TemporaryAccounts>();
-        var csv = await temporary.CreateAsync("tut", 2, DateTimeOffset.UtcNow.AddSeconds(2), CancellationToken.None);
+        var expires = DateTimeOffset.UtcNow.AddSeconds(2);
+        var csv = await temporary.CreateAsync("tut", 2, expires, CancellationToken.None);
         var first = csv.Split('\n')[1].Split(',');
         var keeperPassword = await hub.AddUserAsync("keeper");
         foreach (var user in new[] { "tut01", "keeper" })
@@ -66,8 +67,25 @@ public sealed class TemporaryAccountTests
         }
         Assert.Empty(await temporary.ExpireAsync(CancellationToken.None)); // not yet
 
-        await Task.Delay(2500);
+        // tut01 runs its default server and a named one; both must go, not only the default.
+        var tut01 = (await hub.Accounts.Store.FindUserAsync("tut01"))!;
+        foreach (var server in new[] { "", "analysis" }) Assert.True(await hub.Sessions.StartAsync(tut01, server, null, CancellationToken.None));
+        var spawner = hub.App.Services.GetRequiredService<Sessions.ISpawner>();
+        var states = new List<string>();
+        foreach (var server in new[] { "", "analysis" })
+        {
+            State.ServerRecord? record = null;
+            for (var i = 0; i < 1200 && (record = await hub.Accounts.Store.FindServerAsync("tut01", server))!.State != State.ServerState.Running; i++)
+                await Task.Delay(50);
+            Assert.Equal(State.ServerState.Running, record!.State);
+            states.Add(record.SpawnerState!);
+        }
+
+        if (expires - DateTimeOffset.UtcNow is { Ticks: > 0 } left) await Task.Delay(left + TimeSpan.FromMilliseconds(500));
         Assert.Equal(new[] { "tut01", "tut02" }, await temporary.ExpireAsync(CancellationToken.None));
+        foreach (var server in new[] { "", "analysis" })
+            Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("tut01", server))!.State);
+        foreach (var state in states) Assert.False(await spawner.IsAliveAsync(state, CancellationToken.None));
         Assert.False(Directory.Exists(Path.Combine(hub.DataRoot, "users", "tut01")));
         Assert.True(File.Exists(Path.Combine(hub.DataRoot, "users", "keeper", "work.txt")));
         Assert.True((await hub.Accounts.Store.FindUserAsync("tut01"))!.Disabled);

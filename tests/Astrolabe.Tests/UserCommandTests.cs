@@ -35,6 +35,17 @@ public sealed class UserCommandTests
             Assert.Equal(1, tooShort.Exit);
             Assert.Contains("at least 8 characters", tooShort.Err);
 
+            // A user with a server the hub still runs (recorded here as a running hub would) is not removed: this
+            // command cannot stop it, and the record is what leads the hub to it.
+            var store = new Astrolabe.Hub.State.HubStore(new Astrolabe.Hub.State.HubDatabase(
+                Astrolabe.Hub.HubOptions.From(PlatformHost.ReadConfiguration([], null, new Dictionary<string, string?> { ["DataRoot"] = root })).DatabaseConnectionString), TimeProvider.System);
+            Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Stopped], Astrolabe.Hub.State.ServerState.Running));
+            var busy = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
+            Assert.Equal(1, busy.Exit);
+            Assert.Contains("'vega' still has server 'lab' running or starting; stop them first", busy.Err);
+            Assert.Contains("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
+            Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Running], Astrolabe.Hub.State.ServerState.Stopped));
+
             Assert.Equal(0, (await Cli.RunAsync(["user", "remove", "vega", "--data-root", root])).Exit);
             var missing = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
             Assert.Equal(1, missing.Exit);

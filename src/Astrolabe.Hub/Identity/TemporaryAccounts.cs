@@ -37,7 +37,7 @@ public sealed class TemporaryAccounts(Accounts accounts, HubStore store, ServerS
         return csv.ToString();
     }
 
-    /// <summary>Disables every expired account, stops its server and wipes its home. Returns the names.</summary>
+    /// <summary>Disables every expired account, stops all its servers and wipes its home. Returns the names.</summary>
     public async Task<IReadOnlyList<string>> ExpireAsync(CancellationToken ct)
     {
         var expired = await store.ListExpiredAsync(ct);
@@ -45,9 +45,9 @@ public sealed class TemporaryAccounts(Accounts accounts, HubStore store, ServerS
         {
             await store.SetDisabledAsync(name, true, ct);
             accounts.ForgetIdentities();
-            await sessions.StopAsync(name, "", ct);
+            var stopped = await sessions.StopAllOfUserAsync(name, ct); // before the wipe: no server of theirs writes there any more
             WipeHome(name);
-            log.LogInformation("Temporary account {User} expired: disabled, server stopped, home wiped", name);
+            log.LogInformation("Temporary account {User} expired: disabled, {Servers} server(s) stopped, home wiped", name, stopped);
         }
         return expired;
     }

@@ -142,7 +142,7 @@ public static class HubApi
         if (!Scopes.AllowsAll(me, Scopes.AdminUsers)) return Forbidden("delete users");
         if (name == me.Identity!.Name) return HubErrors.Result(400, "You cannot delete yourself.");
         if (await store.FindUserAsync(name, ct) is null) return NoUser(name);
-        await sessions.StopAsync(name, "", ct);
+        await sessions.StopAllOfUserAsync(name, ct);
         await store.RemoveUserAsync(name, ct);
         return Results.NoContent();
     }

@@ -159,9 +159,9 @@ public static class AdminPages
             case "disable" when name == me.Identity!.Name: return await Page(http, me, store, sessions, spawner, name, null, null, 1, "You cannot disable yourself.", 400);
             case "disable":
                 await store.SetDisabledAsync(name, true, http.RequestAborted);
-                await sessions.StopAsync(name, "", http.RequestAborted);
+                await sessions.StopAllOfUserAsync(name, http.RequestAborted);
                 accounts.ForgetIdentities();
-                done = "Disabled (sessions ended, server stopped)";
+                done = "Disabled (sessions ended, servers stopped)";
                 break;
             case "enable": await store.SetDisabledAsync(name, false, http.RequestAborted); done = "Enabled"; break;
             default: return await Page(http, me, store, sessions, spawner, null, null, null, 1, $"Unknown action '{E(action)}'.", 404);

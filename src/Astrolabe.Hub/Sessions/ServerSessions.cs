@@ -264,6 +264,16 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
         }
     }
 
+    /// <summary>Stops every server of a user, the default one and the named ones, starting or running (when the user is
+    /// deleted, disabled or expires). Returns how many were stopped.</summary>
+    public async Task<int> StopAllOfUserAsync(string user, CancellationToken ct)
+    {
+        var stopped = 0;
+        foreach (var s in await store.ListServersAsync([user], ct))
+            if (s.State != ServerState.Stopped && await StopAsync(user, s.Name, ct)) stopped++;
+        return stopped;
+    }
+
     /// <summary>Stops every server this hub knows to be live (used by tests and an operator's shutdown).</summary>
     public async Task StopAllAsync(CancellationToken ct)
     {

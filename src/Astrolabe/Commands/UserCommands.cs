@@ -47,6 +47,16 @@ public static class UserCommands
         remove.SetAction((p, ct) => Run(p, async (accounts, ct) =>
         {
             var n = p.GetValue(name)!;
+            // This command cannot stop processes (the hub does), and a removed user's record would no longer lead to
+            // servers still running as their account: refuse while any is live.
+            var live = (await accounts.Store.ListServersAsync([n], ct)).Where(s => s.State != ServerState.Stopped)
+                .Select(s => s.Name.Length == 0 ? "their default server" : $"server '{s.Name}'").ToList();
+            if (live.Count > 0)
+            {
+                Console.Error.WriteLine($"astrolabe: '{n}' still has {string.Join(" and ", live)} running or starting; stop them first " +
+                                        $"(the admin page, or through the running hub: DELETE /hub/api/users/{n} stops them and removes the user).");
+                return 1;
+            }
             if (!await accounts.Store.RemoveUserAsync(n, ct)) { Console.Error.WriteLine($"astrolabe: no user '{n}'."); return 1; }
             Console.WriteLine($"Removed user '{n}'.");
             return 0;
