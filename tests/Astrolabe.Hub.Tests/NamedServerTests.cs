@@ -75,4 +75,48 @@ public sealed class NamedServerTests
         foreach (var state in states) Assert.False(await spawner.IsAliveAsync(state, CancellationToken.None));
         Assert.Empty(await hub.Accounts.Store.ListLiveServersAsync());
     }
+
+    [Fact]
+    public async Task An_admin_sees_every_server_of_a_user_on_the_admin_page_and_stops_them_one_by_one()
+    {
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:MaxNamedServers"] = "1" });
+        var bossPassword = await hub.AddUserAsync("multi-chief", admin: true);
+        await hub.AddUserAsync("multi-ann");
+        using var boss = hub.NewClient();
+        await boss.LoginAsync("multi-chief", bossPassword);
+        async Task<State.ServerState> WaitAsync(string server, State.ServerState until)
+        {
+            var state = State.ServerState.Stopped;
+            for (var i = 0; i < 1200 && (state = (await hub.Accounts.Store.FindServerAsync("multi-ann", server))?.State ?? State.ServerState.Stopped) != until; i++)
+                await Task.Delay(50);
+            return state;
+        }
+
+        // The admin starts the user's default server from the page; the user starts a named one.
+        Assert.Contains("Starting the server of", await (await boss.SubmitAsync("/hub/admin", "/hub/admin/users/multi-ann/start")).Content.ReadAsStringAsync());
+        Assert.Equal(State.ServerState.Running, await WaitAsync("", State.ServerState.Running));
+        using var ann = await ApiClient.ForUserAsync(hub, "multi-ann");
+        Assert.True((await ann.Http.PostAsync("/hub/api/users/multi-ann/servers/big", null)).IsSuccessStatusCode);
+        Assert.Equal(State.ServerState.Running, await WaitAsync("big", State.ServerState.Running));
+
+        // Both are on the admin page, each with its state and its own Stop.
+        var page = await boss.Http.GetStringAsync("/hub/admin?q=multi-ann");
+        Assert.Matches("<tr data-user=\"multi-ann\"><td>multi-ann</td>\\s*<td class=\"groups\"></td>\\s*<td class=\"state\">Running</td>", page);
+        Assert.Matches("<tr data-user=\"multi-ann\" data-server=\"big\">.*?\\s*<td class=\"state\">Running</td>", page);
+        Assert.Contains("<input type=\"hidden\" name=\"server\" value=\"big\">", page);
+
+        // Stopping the named one leaves the default one running, and the row goes.
+        var stopped = await (await boss.SubmitAsync("/hub/admin?q=multi-ann", "/hub/admin/users/multi-ann/stop", ("server", "big"))).Content.ReadAsStringAsync();
+        Assert.Contains("Stopped server 'big' of 'multi-ann'", stopped);
+        Assert.Equal(State.ServerState.Stopped, await WaitAsync("big", State.ServerState.Stopped));
+        Assert.Equal(State.ServerState.Running, (await hub.Accounts.Store.FindServerAsync("multi-ann", ""))!.State);
+        Assert.DoesNotContain("data-server=\"big\"", await boss.Http.GetStringAsync("/hub/admin?q=multi-ann"));
+
+        var bad = await boss.SubmitAsync("/hub/admin?q=multi-ann", "/hub/admin/users/multi-ann/stop", ("server", "../x"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(State.ServerState.Running, (await hub.Accounts.Store.FindServerAsync("multi-ann", ""))!.State);
+
+        Assert.Contains("Stopped the server of", await (await boss.SubmitAsync("/hub/admin?q=multi-ann", "/hub/admin/users/multi-ann/stop")).Content.ReadAsStringAsync());
+        Assert.Equal(State.ServerState.Stopped, await WaitAsync("", State.ServerState.Stopped));
+    }
 }

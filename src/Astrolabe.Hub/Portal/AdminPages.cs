@@ -49,21 +49,34 @@ public static class AdminPages
             $"/hub/admin?q={Uri.EscapeDataString(q ?? "")}&sort={s ?? sort ?? "name"}&order={o ?? order ?? "asc"}&page={p}";
         string Header(string key, string label) => $"<a href=\"{E(Link(key, sort == key && !desc ? "desc" : "asc", 1))}\">{label}</a>";
         var now = DateTimeOffset.UtcNow;
+        static string Time(DateTimeOffset? when) => when is { } w ? ApiModels.Time(w)![..16].Replace('T', ' ') : "—";
+        // A server's state, profile, age, last activity and memory, as table cells.
+        string ServerCells(ServerRecord? server, DateTimeOffset? lastActivity)
+        {
+            var state = server?.State ?? ServerState.Stopped;
+            var memory = server?.SpawnerState is { } st && state == ServerState.Running ? spawner.MemoryUsageBytes(st) : null;
+            return $"""
+                <td class="state">{state}</td><td class="profile">{E(state != ServerState.Stopped ? server?.Profile ?? "—" : "—")}</td><td>{(server?.Started is { } t && state != ServerState.Stopped ? Age(now - t) : "—")}</td>
+                <td>{E(Time(lastActivity))}</td><td>{(memory is { } m ? $"{m / (1024 * 1024)} MiB" : "—")}</td>
+                """;
+        }
         var rows = string.Concat(users.Select(u =>
         {
             var server = servers[u.Name].FirstOrDefault(s => s.Name.Length == 0);
-            var state = server?.State ?? ServerState.Stopped;
-            var memory = server?.SpawnerState is { } st && state == ServerState.Running ? spawner.MemoryUsageBytes(st) : null;
-            var act = state is ServerState.Running or ServerState.Starting ? "stop" : "start";
+            var act = server?.State is ServerState.Running or ServerState.Starting ? "stop" : "start";
+            // Named servers that are not stopped, each on a row of its own under its user, with its own Stop.
+            var named = string.Concat(servers[u.Name].Where(s => s.Name.Length > 0 && s.State != ServerState.Stopped).OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => $"""
+                <tr data-user="{E(u.Name)}" data-server="{E(s.Name)}"><td class="muted">↳ {E(u.Name)}/{E(s.Name)}</td><td></td>
+                {ServerCells(s, s.LastActivity)}
+                <td><form method="post" action="/hub/admin/users/{E(u.Name)}/stop" style="display:inline">{Antiforgery(http)}<input type="hidden" name="server" value="{E(s.Name)}"><button class="secondary" type="submit">Stop</button></form></td></tr>
+                """));
             return $"""
                 <tr data-user="{E(u.Name)}"><td>{E(u.Name)}{(u.Admin ? " <span class=\"muted\">admin</span>" : "")}{(u.Disabled ? " <span class=\"error\">disabled</span>" : "")}</td>
                 <td class="groups">{E(string.Join(", ", groups[u.Name]))}</td>
-                <td>{state}</td><td class="profile">{E(state != ServerState.Stopped ? server?.Profile ?? "—" : "—")}</td><td>{(server?.Started is { } t && state != ServerState.Stopped ? Age(now - t) : "—")}</td>
-                <td>{E(u.LastActivity is { } a ? ApiModels.Time(a)![..16].Replace('T', ' ') : "—")}</td>
-                <td>{(memory is { } m ? $"{m / (1024 * 1024)} MiB" : "—")}</td>
+                {ServerCells(server, u.LastActivity)}
                 <td><form method="post" action="/hub/admin/users/{E(u.Name)}/{act}" style="display:inline">{Antiforgery(http)}<button class="secondary" type="submit">{(act == "stop" ? "Stop" : "Start")}</button></form>
                 <form method="post" action="/hub/admin/users/{E(u.Name)}/{(u.Disabled ? "enable" : "disable")}" style="display:inline">{Antiforgery(http)}<button class="secondary" type="submit">{(u.Disabled ? "Enable" : "Disable")}</button></form></td></tr>
-                """;
+                """ + named;
         }));
         return Layout.Page(http, "Administration", me.Identity!.Name, $"""
             <h1>Users</h1>
@@ -155,7 +168,12 @@ public static class AdminPages
                 catch (ArgumentException e) { return await Page(http, me, store, sessions, spawner, name, null, null, 1, E(e.Message), 400); }
                 done = "Starting the server of";
                 break;
-            case "stop": await sessions.StopAsync(name, "", http.RequestAborted); done = "Stopped the server of"; break;
+            case "stop":
+                var server = (await http.Request.ReadFormAsync(http.RequestAborted))["server"].ToString();
+                if (server.Length > 0 && !ServerName.IsValid(server, out var why)) return await Page(http, me, store, sessions, spawner, name, null, null, 1, E(why), 400);
+                await sessions.StopAsync(name, server, http.RequestAborted);
+                done = server.Length == 0 ? "Stopped the server of" : $"Stopped server '{E(server)}' of";
+                break;
             case "disable" when name == me.Identity!.Name: return await Page(http, me, store, sessions, spawner, name, null, null, 1, "You cannot disable yourself.", 400);
             case "disable":
                 await store.SetDisabledAsync(name, true, http.RequestAborted);
