@@ -9,14 +9,13 @@ namespace Astrolabe.Hub;
 
 /// <summary>Start-up and background work: schema, first administrator, re-adopting live servers, flushing activity, expiring secrets.</summary>
 public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerSessions sessions, HubStore store, HubOptions options,
-    Profiles profiles, TemporaryAccounts temporary, IConfiguration configuration, ILogger<HubLifetime> log) : BackgroundService
+    Profiles profiles, TemporaryAccounts temporary, ILogger<HubLifetime> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(options.FullDataRoot);
         await database.MigrateAsync(ct);
-        var adminName = configuration["Hub:AdminUser"] ?? "admin";
-        var first = await accounts.EnsureFirstAdminAsync(adminName, Environment.GetEnvironmentVariable("ASTROLABE_ADMIN_PASSWORD") is { Length: > 0 } p ? p : null, ct);
+        var first = await accounts.EnsureFirstAdminAsync(options.AdminUser, Environment.GetEnvironmentVariable("ASTROLABE_ADMIN_PASSWORD") is { Length: > 0 } p ? p : null, ct);
         if (first is { } created)
         {
             // Printed once, to the console only: never to the log.

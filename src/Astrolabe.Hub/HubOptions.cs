@@ -15,6 +15,9 @@ public sealed class HubOptions
     /// Empty means a SQLite file `hub.db` under the data root.</summary>
     public string Database { get; set; } = "";
 
+    /// <summary>The first administrator's name, made when there are no users.</summary>
+    public string AdminUser { get; set; } = "admin";
+
     /// <summary>URL user servers use to reach the hub API; empty derives it from `Listen`.</summary>
     public string InternalApiUrl { get; set; } = "";
 
@@ -100,7 +103,7 @@ public sealed class HubOptions
     public static HubOptions From(IConfiguration configuration)
     {
         var options = new HubOptions();
-        configuration.GetSection("Hub").Bind(options);
+        configuration.GetSection("Hub").Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         options.DataRoot = configuration["DataRoot"] ?? options.DataRoot;
         options.Listen = configuration["Listen"] ?? options.Listen;
         return options;

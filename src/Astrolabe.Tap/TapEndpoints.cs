@@ -16,7 +16,7 @@ public static class TapEndpoints
     public static IServiceCollection AddTap(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TapOptions>()
-            .Bind(configuration.GetSection(TapOptions.Section))
+            .Bind(configuration.GetSection(TapOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true)
             .Configure(options =>
             {
                 options.DataRoot = configuration["DataRoot"] is { Length: > 0 } root ? root : "./astrolabe-data";

@@ -39,6 +39,9 @@ public static class PlatformHost
         builder.Services.AddTap(builder.Configuration);
 
         var app = builder.Build();
+        // Bind and check the TAP service's settings now (the hub's were checked above), so a bad value is reported
+        // before anything starts rather than after the host has logged a stack trace.
+        _ = app.Services.GetRequiredService<IOptions<TapOptions>>().Value;
         app.MapHub();
         app.MapTap();
         return app;

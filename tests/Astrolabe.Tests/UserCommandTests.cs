@@ -81,6 +81,34 @@ public sealed class UserCommandTests
         var missingFile = await Cli.RunAsync(["serve", "--config", "/nonexistent/astrolabe.json"]);
         Assert.Equal(2, missingFile.Exit);
         Assert.Contains("/nonexistent/astrolabe.json", missingFile.Err);
+
+        // A value of the wrong type, and a misspelt name (which would otherwise be ignored, leaving e.g. servers
+        // without the memory limit the operator meant): named, no stack trace, nothing started.
+        foreach (var (setting, expected) in new[]
+                 {
+                     ("--Hub:MemoryLimitMiB=lots", "Hub:MemoryLimitMiB = 'lots' is not a whole number."),
+                     ("--Tap:SyncTimeoutSeconds=soon", "Tap:SyncTimeoutSeconds = 'soon' is not a whole number."),
+                     ("--Hub:MemoryLimitGiB=4", "'MemoryLimitGiB' is not a setting of Hub"),
+                     ("--Tap:MaxRows=10", "'MaxRows' is not a setting of Tap"),
+                     ("--Hub:Profiles:0:Memory=2048", "'Memory' is not a setting of a profile (Hub:Profiles)"),
+                 })
+        {
+            var root = Cli.TempDataRoot();
+            var bad = await Cli.RunAsync(["serve", "--data-root", root, "--listen", "http://127.0.0.1:1", setting]);
+            Assert.Equal(2, bad.Exit);
+            Assert.Contains(expected, bad.Err);
+            Assert.DoesNotContain("   at ", bad.Err + bad.Out);
+            Assert.False(File.Exists(Path.Combine(root, "hub.db")), "nothing was set up");
+        }
+        var settings = Path.Combine(Path.GetTempPath(), $"astrolabe-settings-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(settings, """{"Hub": {"CullIdle": 60}}""");
+        try
+        {
+            var cli = await Cli.RunAsync(["user", "list", "--data-root", Cli.TempDataRoot(), "--config", settings]);
+            Assert.Equal(2, cli.Exit);
+            Assert.Contains("'CullIdle' is not a setting of Hub", cli.Err);
+        }
+        finally { File.Delete(settings); }
     }
 
     [Fact]

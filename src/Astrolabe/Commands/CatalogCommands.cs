@@ -114,11 +114,6 @@ public static class CatalogCommands
             Console.Error.WriteLine($"astrolabe: the catalogue database failed: {e.Message}");
             return 1;
         }
-        catch (OptionsValidationException e)
-        {
-            Console.Error.WriteLine("astrolabe: the settings are not valid:");
-            foreach (var f in e.Failures) Console.Error.WriteLine($"  - {f}");
-            return 2;
-        }
+        catch (Exception e) when (SettingsErrors.Of(e) is { } problems) { return SettingsErrors.Report(problems); }
     }
 }

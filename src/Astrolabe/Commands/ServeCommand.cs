@@ -31,12 +31,7 @@ public static class ServeCommand
                 await app.RunAsync(ct);
                 return 0;
             }
-            catch (OptionsValidationException e)
-            {
-                Console.Error.WriteLine("astrolabe: the settings are not valid:");
-                foreach (var failure in e.Failures) Console.Error.WriteLine($"  - {failure}");
-                return 2;
-            }
+            catch (Exception e) when (SettingsErrors.Of(e) is { } problems) { return SettingsErrors.Report(problems); }
         });
         return command;
     }

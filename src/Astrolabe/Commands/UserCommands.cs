@@ -100,11 +100,6 @@ public static class UserCommands
             return await action(accounts, ct);
         }
         catch (ArgumentException e) { Console.Error.WriteLine($"astrolabe: {e.Message}"); return 1; }
-        catch (OptionsValidationException e)
-        {
-            Console.Error.WriteLine("astrolabe: the settings are not valid:");
-            foreach (var f in e.Failures) Console.Error.WriteLine($"  - {f}");
-            return 2;
-        }
+        catch (Exception e) when (SettingsErrors.Of(e) is { } problems) { return SettingsErrors.Report(problems); }
     }
 }
