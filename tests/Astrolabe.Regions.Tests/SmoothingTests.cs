@@ -174,3 +174,50 @@ public sealed class BandedSmoothingTests
         Assert.Equal(3, emitted);
     }
 }
+
+/// <summary>A run that starts inside the channels the ring still holds from the previous run (the clip-level sample's
+/// early run, then the search) does not read them again, and gives the same planes as a run from scratch.</summary>
+public sealed class RingReuseTests
+{
+    [Fact]
+    public void Channels_held_from_the_previous_run_are_reused_with_the_same_planes()
+    {
+        const int width = 40, height = 30, channels = 20;
+        int planeSize = width * height;
+        var random = new Random(5);
+        var cube = Enumerable.Range(0, channels).Select(_ => Enumerable.Range(0, planeSize)
+            .Select(i => random.Next(30) == 0 ? float.NaN : (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var options = new FinderOptions();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        var reads = new int[channels];
+        void Read(int z, int firstRow, int rows, Span<float> data, Span<float> snr)
+        {
+            if (firstRow == 0) reads[z]++;
+            cube[z].AsSpan(firstRow * width, rows * width).CopyTo(data[(firstRow * width)..]);
+            cube[z].AsSpan(firstRow * width, rows * width).CopyTo(snr[(firstRow * width)..]);
+        }
+        List<float[]> Planes(SmoothedPlanes planes)
+        {
+            var all = new List<float[]>();
+            planes.Run(0, channels - 1, Read, slice: null, parallelSlices: false,
+                (_, slot) => all.AddRange(Enumerable.Range(0, planes.Count).Select(k => planes.Plane(k, slot).ToArray())));
+            return all;
+        }
+
+        var fresh = Planes(new SmoothedPlanes(width, height, channels, options, parallel, blanked: 255));
+        Array.Clear(reads);
+        var reused = new SmoothedPlanes(width, height, channels, options, parallel, blanked: 255);
+        reused.Run(14, 15, Read, slice: null, parallelSlices: false, (_, _) => { });
+        reused.Run(3, 4, Read, slice: null, parallelSlices: false, (_, _) => { });
+        var afterwards = Planes(reused);
+
+        Assert.Equal(fresh.Count, afterwards.Count);
+        for (int i = 0; i < fresh.Count; i++)
+        {
+            Assert.Equal(fresh[i], afterwards[i]);
+        }
+        // Channels 0..7 (the run at 3..4 and its boxcars' reach) were read once; the search read the rest once more.
+        Assert.All(Enumerable.Range(0, 8), z => Assert.Equal(1, reads[z]));
+        Assert.All(Enumerable.Range(11, 8), z => Assert.Equal(2, reads[z]));
+    }
+}
