@@ -44,8 +44,10 @@ public static class DemoCommands
             try
             {
                 string folder = p.GetValue(output)!;
-                var paths = DemoCubeSet.Write(folder, n, spec, p.GetValue(seed), done => Console.Error.Write($"\r{done}/{n} cubes"), ct);
-                Console.Error.WriteLine();
+                // A progress line for a terminal; none in a log, where carriage returns would run the counts together.
+                var interactive = !Console.IsErrorRedirected;
+                var paths = DemoCubeSet.Write(folder, n, spec, p.GetValue(seed), done => { if (interactive) Console.Error.Write($"\r{done}/{n} cubes"); }, ct);
+                if (interactive) Console.Error.WriteLine();
                 long bytes = paths.Sum(f => new FileInfo(f).Length);
                 Console.WriteLine($"Wrote {paths.Count} cubes ({bytes / 1e6:F1} MB) and {Path.Combine(folder, DemoCubeSet.TruthFileName)}.");
                 return Task.FromResult(0);
