@@ -34,6 +34,17 @@ public static class ServerSteps
         return messages;
     }
 
+    /// <summary>Reads the user's progress stream to its end; returns the last event.</summary>
+    public static async Task<JsonNode> LastProgressEventAsync(HttpClient http, string user)
+    {
+        using var events = await http.GetAsync($"/hub/api/users/{user}/server/progress", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+        JsonNode? last = null;
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) last = JsonNode.Parse(line[6..]);
+        return last ?? throw new InvalidOperationException("no progress events");
+    }
+
     /// <summary>Starts a python3 kernel on the user's server through the proxy; returns its id.</summary>
     public static async Task<string> StartKernelAsync(Browserless browser, string user)
     {

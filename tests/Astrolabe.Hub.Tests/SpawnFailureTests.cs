@@ -20,7 +20,7 @@ public sealed class SpawnFailureTests
             using var browser = hub.NewClient();
             await browser.LoginAsync("fail-quinn", password);
             await browser.SubmitAsync("/hub/home", "/hub/spawn");
-            var failure = await LastEventAsync(browser, "fail-quinn");
+            var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-quinn");
             Assert.True(failure["failed"]!.GetValue<bool>());
             Assert.Contains("exited while starting", failure["message"]!.GetValue<string>());
             Assert.Contains("No module named nbclassic", failure["message"]!.GetValue<string>());
@@ -40,18 +40,8 @@ public sealed class SpawnFailureTests
         using var browser = hub.NewClient();
         await browser.LoginAsync("fail-rhea", password);
         await browser.SubmitAsync("/hub/home", "/hub/spawn");
-        var failure = await LastEventAsync(browser, "fail-rhea");
+        var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-rhea");
         Assert.Contains("/nonexistent/jupyterhub-singleuser", failure["message"]!.GetValue<string>());
         Assert.Contains("Hub:SingleUserCommand", failure["message"]!.GetValue<string>());
-    }
-
-    private static async Task<JsonNode> LastEventAsync(Browserless browser, string user)
-    {
-        using var events = await browser.Http.GetAsync($"/hub/api/users/{user}/server/progress", HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
-        JsonNode? last = null;
-        while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data: ", StringComparison.Ordinal)) last = JsonNode.Parse(line[6..]);
-        return last ?? throw new InvalidOperationException("no progress events");
     }
 }

@@ -35,7 +35,7 @@ public sealed class StoppingTests
 
             using (var start = await api.Http.PostAsync("/hub/api/users/stop-sam/server", null))
                 Assert.True(start.IsSuccessStatusCode, $"start: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync()}");
-            Assert.True((await LastEventAsync(api))["ready"]!.GetValue<bool>());
+            Assert.True((await ServerSteps.LastProgressEventAsync(api.Http, "stop-sam"))["ready"]!.GetValue<bool>());
 
             // The stop waits 5 s, then answers 202 while the server still ignores its SIGINT.
             using (var stop = await api.Http.DeleteAsync("/hub/api/users/stop-sam/server"))
@@ -46,7 +46,7 @@ public sealed class StoppingTests
                 Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
                 Assert.Contains("still stopping", await again.Content.ReadAsStringAsync());
             }
-            var stopping = await LastEventAsync(api);
+            var stopping = await ServerSteps.LastProgressEventAsync(api.Http, "stop-sam");
             Assert.False(stopping["ready"]!.GetValue<bool>());
             Assert.Equal("The server is stopping.", stopping["message"]!.GetValue<string>());
 
@@ -54,7 +54,7 @@ public sealed class StoppingTests
             for (var i = 0; i < 300 && (await hub.Accounts.Store.FindServerAsync("stop-sam", ""))!.State != State.ServerState.Stopped; i++)
                 await Task.Delay(100);
             Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("stop-sam", ""))!.State);
-            var stopped = await LastEventAsync(api);
+            var stopped = await ServerSteps.LastProgressEventAsync(api.Http, "stop-sam");
             Assert.False(stopped["ready"]!.GetValue<bool>());
             Assert.True(stopped["failed"]!.GetValue<bool>());
             Assert.Equal("The server is not running.", stopped["message"]!.GetValue<string>());
@@ -62,7 +62,7 @@ public sealed class StoppingTests
             // And it starts again.
             using (var restart = await api.Http.PostAsync("/hub/api/users/stop-sam/server", null))
                 Assert.True(restart.IsSuccessStatusCode, $"restart: {(int)restart.StatusCode} {await restart.Content.ReadAsStringAsync()}");
-            Assert.True((await LastEventAsync(api))["ready"]!.GetValue<bool>());
+            Assert.True((await ServerSteps.LastProgressEventAsync(api.Http, "stop-sam"))["ready"]!.GetValue<bool>());
         }
         finally
         {
@@ -70,15 +70,5 @@ public sealed class StoppingTests
             using (var kill = System.Diagnostics.Process.Start("/usr/bin/pkill", ["-TERM", "-f", script])) await kill.WaitForExitAsync();
             File.Delete(script);
         }
-    }
-
-    private static async Task<JsonNode> LastEventAsync(ApiClient api)
-    {
-        using var events = await api.Http.GetAsync("/hub/api/users/stop-sam/server/progress", HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
-        JsonNode? last = null;
-        while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data: ", StringComparison.Ordinal)) last = JsonNode.Parse(line[6..]);
-        return last ?? throw new InvalidOperationException("no progress events");
     }
 }
