@@ -25,6 +25,51 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
+    public async Task A_user_changes_their_password_which_signs_out_their_other_sessions_but_not_this_one()
+    {
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:LoginFailuresBeforeLockout"] = "3" });
+        var password = await hub.AddUserAsync("auth-pat");
+        using var here = hub.NewClient();
+        using var elsewhere = hub.NewClient(followRedirects: false);
+        await here.LoginAsync("auth-pat", password);
+        await elsewhere.LoginAsync("auth-pat", password);
+        Assert.Contains("href=\"/hub/password\"", await here.Http.GetStringAsync("/hub/home"));
+
+        async Task<(HttpStatusCode Status, string Page)> Change(string current, string replacement, string confirm)
+        {
+            var response = await here.SubmitAsync("/hub/password", "/hub/password", ("current", current), ("new", replacement), ("confirm", confirm));
+            return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        }
+        foreach (var (current, replacement, confirm, expected, why) in new[]
+                 {
+                     (password, "a-new-password", "a-new-passw0rd", HttpStatusCode.BadRequest, "The two new passwords differ"),
+                     (password, "short", "short", HttpStatusCode.BadRequest, "at least 8 characters"),
+                     ("not-my-password", "a-new-password", "a-new-password", HttpStatusCode.Forbidden, "current password is wrong"),
+                 })
+        {
+            var (refused, explained) = await Change(current, replacement, confirm);
+            Assert.Equal(expected, refused);
+            Assert.Contains(why, explained);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.Http.GetAsync("/hub/home")).StatusCode); // a refused change signs nobody out
+
+        var (status, page) = await Change(password, "a-new-password", "a-new-password");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Your password is changed", page);
+        Assert.Equal(HttpStatusCode.OK, (await here.Http.GetAsync("/hub/home")).StatusCode); // still signed in here
+        Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.Http.GetAsync("/hub/home")).StatusCode); // signed out there
+        using var next = hub.NewClient();
+        Assert.Equal(HttpStatusCode.Forbidden, (await next.LoginAsync("auth-pat", password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await next.LoginAsync("auth-pat", "a-new-password")).StatusCode);
+
+        // Guessing the current password through this form is throttled like logins: after three wrong guesses even the
+        // right one is refused for a while.
+        foreach (var guess in new[] { "guess-one", "guess-two", "guess-three" })
+            Assert.Equal(HttpStatusCode.Forbidden, (await Change(guess, "another-password", "another-password")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Change("a-new-password", "another-password", "another-password")).Status);
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_HttpOnly_and_Secure_when_configured()
     {
         await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SecureCookies"] = "Always" });
@@ -150,6 +195,7 @@ public sealed class AuthenticationTests
     [InlineData("/hub/stop")]
     [InlineData("/hub/token")]
     [InlineData("/hub/logout")]
+    [InlineData("/hub/password")]
     public async Task A_form_without_its_antiforgery_token_is_refused(string action)
     {
         await using var hub = await HubHost.StartAsync();

@@ -55,6 +55,27 @@ public sealed class Accounts(HubStore store, HubOptions options, LoginThrottle t
         return (LoginOutcome.Ok, session, null);
     }
 
+    /// <summary>A user changes their own password, proving the current one (throttled as logins are). Every browser
+    /// session of the account ends; a new one is opened for the browser that made the change and returned.</summary>
+    public async Task<(LoginOutcome Outcome, string? Session, DateTimeOffset? LockedUntil)> ChangePasswordAsync(string name, string current,
+        string replacement, string? address, CancellationToken ct)
+    {
+        var hash = HashPassword(replacement); // the new one's rules first: a bad one changes nothing and costs no attempt
+        if (throttle.LockedUntil(name, address) is { } until) return (LoginOutcome.Locked, null, until);
+        var user = await store.FindUserAsync(name, ct);
+        if (user is not { Disabled: false } || !PasswordHasher.Verify(current, user.PasswordHash))
+        {
+            throttle.Failed(name, address);
+            return (LoginOutcome.Wrong, null, null);
+        }
+        throttle.Succeeded(name, address);
+        await store.SetPasswordAsync(name, hash, ct);
+        identity.Forget();
+        var session = Secrets.New();
+        await store.AddLoginSessionAsync(Secrets.Hash(session), user.Id, clock.GetUtcNow().AddHours(options.SessionHours), ct);
+        return (LoginOutcome.Ok, session, null);
+    }
+
     public async Task LogoutAsync(string sessionHash, CancellationToken ct)
     {
         await store.RemoveLoginSessionAsync(sessionHash, ct);

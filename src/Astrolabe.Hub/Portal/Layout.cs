@@ -41,7 +41,7 @@ public static class Layout
           code.token { background: #fff7d6; padding: .3rem .5rem; font-size: 1.05rem; }
         </style></head>
         <body><header><a href="/hub/home"><strong>Astrolabe</strong></a><span class="grow"></span>
-        {{(user is null ? "" : $"<a href=\"/hub/home\">Home</a><a href=\"/hub/token\">Tokens</a>{(http.User.HasClaim(Astrolabe.Hub.Scopes.AdminClaim, "true") ? "<a href=\"/hub/admin\">Admin</a>" : "")}<span class=\"muted\">{E(user)}</span><form method=\"post\" action=\"/hub/logout\" style=\"margin:0\">{Antiforgery(http)}<button class=\"secondary\" type=\"submit\">Log out</button></form>")}}
+        {{(user is null ? "" : $"<a href=\"/hub/home\">Home</a><a href=\"/hub/token\">Tokens</a><a href=\"/hub/password\">Password</a>{(http.User.HasClaim(Astrolabe.Hub.Scopes.AdminClaim, "true") ? "<a href=\"/hub/admin\">Admin</a>" : "")}<span class=\"muted\">{E(user)}</span><form method=\"post\" action=\"/hub/logout\" style=\"margin:0\">{Antiforgery(http)}<button class=\"secondary\" type=\"submit\">Log out</button></form>")}}
         </header><main>{{body}}</main></body></html>
         """, "text/html; charset=utf-8", statusCode: status);
 }

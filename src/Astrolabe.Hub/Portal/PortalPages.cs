@@ -28,6 +28,8 @@ public static class PortalPages
         app.MapGet("/hub/home", Home).RequireAuthorization();
         app.MapPost("/hub/spawn", Spawn).RequireAuthorization();
         app.MapPost("/hub/stop", Stop).RequireAuthorization();
+        app.MapGet("/hub/password", PasswordPage).RequireAuthorization();
+        app.MapPost("/hub/password", ChangePassword).RequireAuthorization();
         app.MapGet("/hub/token", Tokens).RequireAuthorization();
         app.MapPost("/hub/token", CreateToken).RequireAuthorization();
         app.MapPost("/hub/token/revoke", RevokeToken).RequireAuthorization();
@@ -74,13 +76,51 @@ public static class PortalPages
             case Accounts.LoginOutcome.Wrong:
                 return LoginPage(http, next, "Wrong user name or password.", 403);
         }
-        http.Response.Cookies.Append(HubIdentity.SessionCookie, session!, new CookieOptions
+        SetSessionCookie(http, options, session!);
+        return Results.Redirect(SafeNext(next));
+    }
+
+    private static void SetSessionCookie(HttpContext http, HubOptions options, string session) =>
+        http.Response.Cookies.Append(HubIdentity.SessionCookie, session, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", IsEssential = true,
             Secure = options.SecureCookies == "Always" || (options.SecureCookies == "Auto" && http.Request.IsHttps),
             Expires = DateTimeOffset.UtcNow.AddHours(options.SessionHours),
         });
-        return Results.Redirect(SafeNext(next));
+
+    private static IResult PasswordPage(HttpContext http, ClaimsPrincipal me, string? error = null, bool changed = false, int status = 200) =>
+        Page(http, "Password", me.Identity!.Name, $"""
+            <h1>Change your password</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+            {(changed ? "<p class=\"ok\" role=\"status\" id=\"changed\">Your password is changed. Your other browser sessions are signed out.</p>" : "")}
+            <form method="post" action="/hub/password">
+              {Antiforgery(http)}
+              <p><label>Current password<br><input type="password" name="current" autocomplete="current-password" required maxlength="1024"></label></p>
+              <p><label>New password (at least {Accounts.MinPasswordLength} characters)<br><input type="password" name="new" autocomplete="new-password" required minlength="{Accounts.MinPasswordLength}" maxlength="1024"></label></p>
+              <p><label>New password again<br><input type="password" name="confirm" autocomplete="new-password" required maxlength="1024"></label></p>
+              <p><button type="submit">Change password</button></p>
+            </form>
+            """, status);
+
+    private static async Task<IResult> ChangePassword(HttpContext http, ClaimsPrincipal me, Accounts accounts, HubOptions options)
+    {
+        if (await AntiforgeryErrorAsync(http) is { } bad) return PasswordPage(http, me, bad, status: 400);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        string current = form["current"].ToString(), replacement = form["new"].ToString();
+        if (replacement != form["confirm"].ToString()) return PasswordPage(http, me, "The two new passwords differ.", status: 400);
+        try
+        {
+            var (outcome, session, until) = await accounts.ChangePasswordAsync(me.Identity!.Name!, current, replacement,
+                http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+            switch (outcome)
+            {
+                case Accounts.LoginOutcome.Locked: return PasswordPage(http, me, $"Too many failed attempts. Try again after {until:HH:mm} UTC.", status: 429);
+                case Accounts.LoginOutcome.Wrong: return PasswordPage(http, me, "The current password is wrong.", status: 403);
+            }
+            SetSessionCookie(http, options, session!);
+            return PasswordPage(http, me, changed: true);
+        }
+        catch (ArgumentException e) { return PasswordPage(http, me, "The new password: " + e.Message, status: 400); }
     }
 
     private static async Task<IResult> Logout(HttpContext http, Accounts accounts)
