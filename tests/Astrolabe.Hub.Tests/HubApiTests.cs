@@ -174,6 +174,40 @@ public sealed class HubApiTests
     }
 
     [Fact]
+    public async Task Users_are_created_through_the_API_with_their_admin_flag_and_a_malformed_body_creates_nobody()
+    {
+        await using var hub = await HubHost.StartAsync();
+        var admin = (await hub.Accounts.Store.FindUserAsync("admin"))!;
+        var (token, _) = await hub.Accounts.CreateTokenAsync(admin, null, "", null);
+        using var api = new ApiClient(hub.Url, token);
+        async Task<(HttpStatusCode Status, string Body)> Create(string name, string? json)
+        {
+            using var response = await api.Http.PostAsync($"/hub/api/users/{name}",
+                json is null ? null : new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.Created, (await Create("api-boss", """{"admin": true}""")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Create("api-plain", null)).Status);
+        Assert.True((await hub.Accounts.Store.FindUserAsync("api-boss"))!.Admin);
+        Assert.False((await hub.Accounts.Store.FindUserAsync("api-plain"))!.Admin);
+
+        // "yes" is not read as false (nor as true): the request is refused and nobody is made.
+        foreach (var (json, why) in new[]
+                 {
+                     ("""{"admin": "yes"}""", "'admin' must be true or false"),
+                     ("""{"admin": 1}""", "'admin' must be true or false"),
+                     ("""{"password": 12345678}""", "'password' must be a string"),
+                     ("""["admin"]""", "Expected a JSON object"),
+                 })
+        {
+            var (status, body) = await Create("api-maybe", json);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains(why, System.Text.RegularExpressions.Regex.Unescape(body));
+            Assert.Null(await hub.Accounts.Store.FindUserAsync("api-maybe"));
+        }
+    }
+
+    [Fact]
     public async Task Invalid_settings_fail_at_start_naming_the_setting()
     {
         var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HubHost.StartAsync(new Dictionary<string, string?>

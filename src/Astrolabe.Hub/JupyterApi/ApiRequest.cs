@@ -43,6 +43,17 @@ public static class ApiRequest
         return v.ValueKind == JsonValueKind.String ? v.GetString() : throw new BadRequest(400, $"'{name}' must be a string, not {v.ValueKind}.");
     }
 
+    public static bool? OptionalBool(JsonElement? body, string name)
+    {
+        if (body is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new BadRequest(400, $"'{name}' must be true or false, not {v.ValueKind}."),
+        };
+    }
+
     public static double? OptionalNumber(JsonElement? body, string name)
     {
         if (body is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;

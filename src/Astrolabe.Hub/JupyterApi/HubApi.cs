@@ -130,7 +130,8 @@ public static class HubApi
     {
         if (!Scopes.AllowsAll(me, Scopes.AdminUsers)) return Forbidden("create users");
         var body = await ApiRequest.ReadJsonAsync(http, options.MaxApiBodyBytes);
-        var admin = body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("admin", out var a) && a.ValueKind == JsonValueKind.True;
+        if (body is { } b && b.ValueKind != JsonValueKind.Object) return HubErrors.Result(400, "Expected a JSON object such as {\"admin\": false}.");
+        var admin = ApiRequest.OptionalBool(body, "admin") ?? false; // a value that is not true or false is refused, not read as false
         if (!UserName.IsValid(name, out var why)) return HubErrors.Result(400, why);
         if (await accounts.Store.FindUserAsync(name, ct) is not null) return HubErrors.Result(409, $"User '{name}' already exists.");
         var user = await accounts.AddUserAsync(name, admin, ApiRequest.OptionalString(body, "password"), ct);
