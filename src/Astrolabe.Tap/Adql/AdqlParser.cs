@@ -975,6 +975,12 @@ public sealed class AdqlParser
             {
                 throw new AdqlException("DISTANCE takes 2 points or 4 numbers, found 3 arguments", nameToken.Line, nameToken.Column);
             }
+            // A negative radius describes no region: say so rather than return nothing.
+            if (name == "CIRCLE" && args[^1] is UnaryExpression { Operator: "-", Operand: NumberLiteral radius } negative
+                && double.TryParse(radius.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r) && r > 0)
+            {
+                throw new AdqlException($"the radius of CIRCLE must not be negative (it is -{radius.Text} degrees)", negative.At.Line, negative.At.Column);
+            }
             if ((name == "ROUND" || name == "TRUNCATE") && args.Count == 2 && !IsSignedInteger(args[1]))
             {
                 var p = args[1].At;

@@ -107,6 +107,19 @@ public class ParserTests
         Assert.Equal(2, ((FunctionCall)((DerivedColumn)select.Items[0]).Value).Arguments.Count);
     }
 
+    [Theory]
+    [InlineData("SELECT * FROM t WHERE 1 = CONTAINS(POINT(ra, dec), CIRCLE(10, 20, -0.5))", 67, "-0.5")]
+    [InlineData("SELECT * FROM t WHERE 1 = CONTAINS(POINT(ra, dec), CIRCLE('ICRS', POINT(10, 20), -1e-3))", 82, "-1e-3")]
+    public void A_circle_with_a_negative_radius_is_refused_where_it_is(string query, int column, string radius)
+    {
+        var e = Assert.Throws<AdqlException>(() => AdqlParser.Parse(query));
+        Assert.Contains($"the radius of CIRCLE must not be negative (it is {radius} degrees)", e.Message);
+        Assert.Equal(column, e.Column);
+        // A radius of zero, a positive one, or one computed from a column is left to the query.
+        foreach (var ok in new[] { "CIRCLE(10, 20, 0)", "CIRCLE(10, 20, 0.5)", "CIRCLE(10, 20, -r)", "CIRCLE(10, 20, -0)" })
+            AdqlParser.Parse($"SELECT * FROM t WHERE 1 = CONTAINS(POINT(ra, dec), {ok})");
+    }
+
     [Fact]
     public void Parenthesised_value_and_parenthesised_condition_are_told_apart()
     {
