@@ -25,7 +25,7 @@ public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerS
                    Astrolabe: created the first administrator.
                        user name: {created.Name}
                        password:  {created.Password}
-                   This password is shown only once. Change it with `astrolabe user passwd {created.Name}`.
+                   This password is shown only once. Change it at /hub/password, or with `astrolabe user passwd {created.Name}`.
                    """);
         }
         await sessions.AdoptAsync(ct);
