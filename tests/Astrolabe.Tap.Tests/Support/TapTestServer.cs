@@ -57,8 +57,8 @@ internal sealed class TapTestServer : IAsyncDisposable
             configuration[key] = value;
         }
         builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Services.AddAuthentication(TestAuthentication.Scheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.Scheme, null);
+        builder.Services.AddAuthentication(TestAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
         builder.Services.AddTap(builder.Configuration);
         var app = builder.Build();

@@ -12,7 +12,7 @@ namespace Astrolabe.Tap.Tests.Support;
 internal sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Test";
+    public const string SchemeName = "Test";
     public const string UserHeader = "X-Test-User";
     public const string AdminHeader = "X-Test-Admin";
 
@@ -33,7 +33,7 @@ internal sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         {
             claims.Add(new Claim("astrolabe:admin", "true"));
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 }
