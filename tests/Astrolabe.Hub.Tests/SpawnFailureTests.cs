@@ -33,6 +33,23 @@ public sealed class SpawnFailureTests
     }
 
     [Fact]
+    public async Task A_server_killed_by_its_memory_limit_while_starting_says_so()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "Control groups need root (as CI has).");
+        // Exec'd: a warm-started server shares most of its pages with the fork server and may fit in 64 MiB.
+        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:MemoryLimitMiB"] = "64", ["Hub:WarmStart"] = "Off" });
+        Assert.True(Directory.Exists("/sys/fs/cgroup/memory") || File.Exists("/sys/fs/cgroup/cgroup.controllers"), "control groups are needed here");
+        var password = await hub.AddUserAsync("fail-mona");
+        using var browser = hub.NewClient();
+        await browser.LoginAsync("fail-mona", password);
+        await browser.SubmitAsync("/hub/home", "/hub/spawn");
+        var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-mona");
+        Assert.True(failure["failed"]!.GetValue<bool>());
+        Assert.Contains("killed while starting: it needed more than 64 MiB of memory", failure["message"]!.GetValue<string>());
+        Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("fail-mona", ""))!.State);
+    }
+
+    [Fact]
     public async Task A_missing_server_program_is_named_in_the_failure()
     {
         await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = "/nonexistent/jupyterhub-singleuser" });

@@ -106,7 +106,12 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 if (!await spawner.IsAliveAsync(state, ct))
                 {
                     var tail = await spawner.ReadLogTailAsync(state, 20, CancellationToken.None);
-                    throw new SpawnException("The notebook server exited while starting. Its last lines:\n" + tail);
+                    // Killed by its memory limit (the control group's OOM killer), it would die with no word of why.
+                    var why = await spawner.OomKillsAsync(state, CancellationToken.None) > 0
+                        ? $"The notebook server was killed while starting: it needed more than {MemoryLimit(state)} of memory, the limit of " +
+                          $"profile {profile.DisplayName}. Choose a larger profile or ask an administrator."
+                        : "The notebook server exited while starting.";
+                    throw new SpawnException(why + (tail.Length > 0 ? " Its last lines:\n" + tail : ""));
                 }
                 if (await AnswersAsync(spawned.Url, ct)) break;
                 // A refused connection costs microseconds, so look often: the server is seen within ~10 ms of binding
@@ -213,7 +218,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
             if (s.State != ServerState.Running || s.SpawnerState is not { } state) continue;
             var key = (s.UserName, s.Name);
             var kills = await spawner.OomKillsAsync(state, ct);
-            var limit = spawner.MemoryLimitBytes(state) is { } b ? $"{b / (1024 * 1024)} MiB" : "its memory limit";
+            var limit = MemoryLimit(state);
             var newKills = kills > _oomKills.GetValueOrDefault(key);
             _oomKills[key] = kills;
             if (!await spawner.IsAliveAsync(state, ct))
@@ -237,6 +242,8 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
             }
         }
     }
+
+    private string MemoryLimit(string state) => spawner.MemoryLimitBytes(state) is { } b ? $"{b / (1024 * 1024)} MiB" : "its memory limit";
 
     /// <summary>Writes activity gathered by the proxy to the database; called periodically.</summary>
     public async Task FlushActivityAsync(CancellationToken ct)
