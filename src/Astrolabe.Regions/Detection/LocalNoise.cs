@@ -143,6 +143,9 @@ public static class LocalNoise
         return RobustNoise.SigmaOfSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sample));
     }
 
+    /// <summary>Bytes of rows the spectral MADs read at a time: a share of a core's L2 cache.</summary>
+    private const long SpectralBlockBytes = 1L << 20;
+
     /// <summary>Most channels of a spectrum used for its MAD: more adds little to a map averaged over a window anyway.</summary>
     private const int SpectrumSamples = 128;
 
@@ -160,10 +163,11 @@ public static class LocalNoise
         {
             Array.Fill(mad, float.NaN);
         }
-        // The rows needed, all channels used at once, a block of rows at a time (about 8 MB): memory stays bounded however
-        // long the spectra, and each channel's rows are read in file order.
+        // The rows needed, all channels used at once, a block of rows at a time (about 1 MB, so the rows just read are
+        // still in the core's cache when their MADs are taken): memory stays bounded however long the spectra, and each
+        // channel's rows are read in file order.
         int needed = (height + step - 1) / step;
-        int blockRows = (int)Math.Clamp((8L << 20) / (4L * width * used), 1, needed);
+        int blockRows = (int)Math.Clamp(SpectralBlockBytes / (4L * width * used), Math.Min(needed, Math.Max(1, parallel.MaxDegreeOfParallelism)), needed);
         var block = new float[(long)blockRows * used * width > Array.MaxLength ? throw new InvalidDataException("spectra too long") : blockRows * used * width];
         for (int first = 0; first < needed; first += blockRows)
         {

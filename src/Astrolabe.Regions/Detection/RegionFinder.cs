@@ -77,10 +77,14 @@ public sealed class RegionFinder
         var planes = new SmoothedPlanes(width, height, channels, _options, parallel, Blank);
         float[] limits = ClipLimits(planes, read, channels, planeSize);
         var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
-        var clip = new PlaneClip(limits, Enumerable.Range(0, planes.Batch).Select(_ => new byte[planeSize]).ToArray(), Empty, Detected);
+        var clip = new PlaneClip(limits, Enumerable.Range(0, planes.Batch).Select(_ => PlanePool.Rent<byte>(planeSize, zeroed: true)).ToArray(), Empty, Detected);
         planes.Run(0, channels - 1, read, slice: null, parallelSlices: true,
             (z, slot) => linker.Add(z, clip.MaskFor(z), Detected, planes.Data(slot), planes.Snr(slot)), clip);
         cancellationToken.ThrowIfCancellationRequested();
+        // The planes go to the next search (a cancelled or failed search leaves its planes to the collector).
+        planes.ReturnPlanes();
+        PlanePool.Return(clip.Masks);
+        linker.ReturnLabels();
 
         var regions = new List<DetectedRegion>();
         var footprint = new RegionFootprint(width, height);

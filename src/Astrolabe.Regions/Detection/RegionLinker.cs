@@ -23,7 +23,7 @@ internal sealed class RegionLinker
         _height = height;
         _radiusPixels = radiusPixels;
         _radiusChannels = radiusChannels;
-        _labels = Enumerable.Range(0, radiusChannels + 1).Select(_ => new int[width * height]).ToArray();
+        _labels = Enumerable.Range(0, radiusChannels + 1).Select(_ => PlanePool.Rent<int>(width * height, zeroed: true)).ToArray();
         _written = new (int, int)[_labels.Length];
     }
 
@@ -92,7 +92,12 @@ internal sealed class RegionLinker
         _written[slot] = (firstVoxel, _count - firstVoxel);
     }
 
+    /// <summary>Hands the label planes to <see cref="PlanePool"/> once every channel is added (<see cref="Regions"/> does
+    /// not use them).</summary>
+    public void ReturnLabels() => PlanePool.Return(_labels);
+
     /// <summary>The regions, each as its voxels in scan order, ordered by their first voxel in scan order.</summary>
+
     public List<ArraySegment<Voxel>> Regions()
     {
         var regionOf = new int[_parent.Count];

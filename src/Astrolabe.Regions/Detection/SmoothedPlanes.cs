@@ -92,14 +92,21 @@ internal sealed class SmoothedPlanes
         _ring = Math.Min(channels, 2 * _reach + 1 + Batch);
         _data = NewPlanes(_ring);
         _snr = NewPlanes(_ring);
-        _blank = Enumerable.Range(0, _ring).Select(_ => new byte[_planeSize]).ToArray();
+        _blank = Enumerable.Range(0, _ring).Select(_ => PlanePool.Rent<byte>(_planeSize, zeroed: true)).ToArray();
         _smoothed = _taps.Select(t => t is null ? new float[]?[_ring] : NewPlanes(_ring)).ToArray();
-        _sums = _combinations.Select(c => c.Half > 0 ? new float[_planeSize] : null).ToArray();
-        _scratch = new float[_planeSize];
+        _sums = _combinations.Select(c => c.Half > 0 ? PlanePool.Rent<float>(_planeSize, zeroed: true) : null).ToArray();
+        _scratch = PlanePool.Rent<float>(_planeSize, zeroed: true);
         var kernels = Enumerable.Range(0, _taps.Length).Where(s => _taps[s] is not null).ToArray();
         _kernelPairs = Enumerable.Range(0, (kernels.Length + 1) / 2)
             .Select(p => (kernels[2 * p], 2 * p + 1 < kernels.Length ? kernels[2 * p + 1] : -1)).ToArray();
-        _scratchB = _kernelPairs.Any(p => p.B >= 0) ? new float[_planeSize] : [];
+        _scratchB = _kernelPairs.Any(p => p.B >= 0) ? PlanePool.Rent<float>(_planeSize, zeroed: true) : [];
+    }
+
+    /// <summary>Hands the planes to <see cref="PlanePool"/> for the next search; this instance is not used afterwards.</summary>
+    public void ReturnPlanes()
+    {
+        PlanePool.Return(_data.Concat(_snr).Concat(_smoothed.SelectMany(s => s)).Concat(_sums).Append(_scratch).Append(_scratchB));
+        PlanePool.Return(_blank);
     }
 
     /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 46 planes).</summary>
@@ -397,5 +404,5 @@ internal sealed class SmoothedPlanes
     }
 
     /// <summary>Ring planes, left uninitialised (no zeroing of megabytes per cube): every one is written before it is read.</summary>
-    private float[][] NewPlanes(int count) => Enumerable.Range(0, count).Select(_ => GC.AllocateUninitializedArray<float>(_planeSize)).ToArray();
+    private float[][] NewPlanes(int count) => Enumerable.Range(0, count).Select(_ => PlanePool.Rent<float>(_planeSize, zeroed: false)).ToArray();
 }
