@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Astrolabe.Hub.Tests;
@@ -16,12 +15,8 @@ public sealed class SpawnFailureTests
         {
             // No sandbox here: the script lives in the host's /tmp, which a sandbox replaces with its own.
             await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = script, ["Hub:Sandbox"] = "None" });
-            var password = await hub.AddUserAsync("fail-quinn");
-            using var browser = hub.NewClient();
-            await browser.LoginAsync("fail-quinn", password);
-            await browser.SubmitAsync("/hub/home", "/hub/spawn");
-            var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-quinn");
-            Assert.True(failure["failed"]!.GetValue<bool>());
+            var (browser, failure) = await StartFromHomePageAsync(hub, "fail-quinn");
+            using var _ = browser;
             Assert.Contains("exited while starting", failure["message"]!.GetValue<string>());
             Assert.Contains("No module named nbclassic", failure["message"]!.GetValue<string>());
             var home = await browser.Http.GetStringAsync("/hub/home");
@@ -36,29 +31,47 @@ public sealed class SpawnFailureTests
     public async Task A_server_killed_by_its_memory_limit_while_starting_says_so()
     {
         Assert.True(Environment.IsPrivilegedProcess, "Control groups need root (as CI has).");
-        // Exec'd: a warm-started server shares most of its pages with the fork server and may fit in 64 MiB.
-        await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:MemoryLimitMiB"] = "64", ["Hub:WarmStart"] = "Off" });
         Assert.True(Directory.Exists("/sys/fs/cgroup/memory") || File.Exists("/sys/fs/cgroup/cgroup.controllers"), "control groups are needed here");
-        var password = await hub.AddUserAsync("fail-mona");
-        using var browser = hub.NewClient();
-        await browser.LoginAsync("fail-mona", password);
-        await browser.SubmitAsync("/hub/home", "/hub/spawn");
-        var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-mona");
-        Assert.True(failure["failed"]!.GetValue<bool>());
-        Assert.Contains("killed while starting: it needed more than 64 MiB of memory", failure["message"]!.GetValue<string>());
-        Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("fail-mona", ""))!.State);
+        // A stand-in that needs 256 MiB at once: anonymous memory cannot be reclaimed, so the 64 MiB control group's
+        // OOM killer ends it every time (a real server under such a limit may instead crawl, reclaiming its files).
+        var script = Path.Combine(Path.GetTempPath(), $"greedy-singleuser-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(script, "#!/usr/bin/python3\nprint('loading a large model', flush=True)\nmodel = bytearray(256 << 20)\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        try
+        {
+            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["Hub:SingleUserCommand"] = script, ["Hub:Sandbox"] = "None", ["Hub:WarmStart"] = "Off", ["Hub:MemoryLimitMiB"] = "64",
+            });
+            var (browser, failure) = await StartFromHomePageAsync(hub, "fail-mona");
+            browser.Dispose();
+            Assert.Contains("killed while starting: it needed more than 64 MiB of memory", failure["message"]!.GetValue<string>());
+            Assert.Contains("loading a large model", failure["message"]!.GetValue<string>());
+            Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("fail-mona", ""))!.State);
+        }
+        finally { File.Delete(script); }
     }
 
     [Fact]
     public async Task A_missing_server_program_is_named_in_the_failure()
     {
         await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = "/nonexistent/jupyterhub-singleuser" });
-        var password = await hub.AddUserAsync("fail-rhea");
-        using var browser = hub.NewClient();
-        await browser.LoginAsync("fail-rhea", password);
-        await browser.SubmitAsync("/hub/home", "/hub/spawn");
-        var failure = await ServerSteps.LastProgressEventAsync(browser.Http, "fail-rhea");
+        var (browser, failure) = await StartFromHomePageAsync(hub, "fail-rhea");
+        browser.Dispose();
         Assert.Contains("/nonexistent/jupyterhub-singleuser", failure["message"]!.GetValue<string>());
         Assert.Contains("Hub:SingleUserCommand", failure["message"]!.GetValue<string>());
+    }
+
+    /// <summary>A new user logs in and presses "Start my server"; returns their browser and the start's last event,
+    /// which must be a failure.</summary>
+    private static async Task<(Browserless Browser, JsonNode Failure)> StartFromHomePageAsync(HubHost hub, string user)
+    {
+        var password = await hub.AddUserAsync(user);
+        var browser = hub.NewClient();
+        await browser.LoginAsync(user, password);
+        await browser.SubmitAsync("/hub/home", "/hub/spawn");
+        var failure = await ServerSteps.LastProgressEventAsync(browser.Http, user);
+        Assert.True(failure["failed"]!.GetValue<bool>(), "the start should have failed: " + failure["message"]);
+        return (browser, failure);
     }
 }
