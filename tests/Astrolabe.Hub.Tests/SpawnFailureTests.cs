@@ -53,6 +53,31 @@ public sealed class SpawnFailureTests
     }
 
     [Fact]
+    public async Task A_start_that_times_out_at_its_memory_limit_says_the_limit_is_the_likely_cause()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "Control groups need root (as CI has).");
+        // A stand-in that fills most of a 128 MiB limit and never answers, as a server crawling at its limit does.
+        var script = Path.Combine(Path.GetTempPath(), $"crawling-singleuser-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(script, "#!/usr/bin/python3\nimport time\nmodel = bytearray(112 << 20)\nprint('still loading', flush=True)\ntime.sleep(600)\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        try
+        {
+            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["Hub:SingleUserCommand"] = script, ["Hub:Sandbox"] = "None", ["Hub:WarmStart"] = "Off", ["Hub:MemoryLimitMiB"] = "128",
+                ["Hub:SpawnTimeoutSeconds"] = "4",
+            });
+            var (browser, failure) = await StartFromHomePageAsync(hub, "fail-otto");
+            browser.Dispose();
+            var message = failure["message"]!.GetValue<string>();
+            Assert.Contains("did not answer within 4 s", message);
+            Assert.Matches("It was using 1[12][0-9] MiB of its 128 MiB memory limit \\(profile Default\\): it probably needs a larger profile", message);
+            Assert.Contains("still loading", message);
+        }
+        finally { File.Delete(script); }
+    }
+
+    [Fact]
     public async Task A_missing_server_program_is_named_in_the_failure()
     {
         await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = "/nonexistent/jupyterhub-singleuser" });

@@ -130,7 +130,7 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
                 SpawnException s => s.Message,
                 OperationCanceledException when _starting.GetValueOrDefault(key)?.IsCancellationRequested == true && !IsStopping(key) =>
                     $"The server did not answer within {options.SpawnTimeoutSeconds:0} s (setting Hub:SpawnTimeoutSeconds)." +
-                    (state is null ? "" : " Its last lines:\n" + await spawner.ReadLogTailAsync(state, 20, CancellationToken.None)),
+                    (state is null ? "" : AtMemoryLimit(state, profile) + " Its last lines:\n" + await spawner.ReadLogTailAsync(state, 20, CancellationToken.None)),
                 OperationCanceledException => "The start was cancelled because the server was stopped.",
                 _ => $"The server could not start: {e.Message}",
             };
@@ -242,6 +242,14 @@ public sealed class ServerSessions(HubStore store, ISpawner spawner, Accounts ac
             }
         }
     }
+
+    /// <summary>What to add to a start that timed out when the server was at its memory limit: near it, a process
+    /// crawls (its files' pages are reclaimed and read again) instead of being killed, so the limit is the likely cause.</summary>
+    private string AtMemoryLimit(string state, ServerProfile profile) =>
+        spawner.MemoryUsageBytes(state) is { } used && spawner.MemoryLimitBytes(state) is { } limit && used >= limit * 0.9
+            ? $" It was using {used / (1024 * 1024)} MiB of its {limit / (1024 * 1024)} MiB memory limit (profile {profile.DisplayName}): " +
+              "it probably needs a larger profile."
+            : "";
 
     private string MemoryLimit(string state) => spawner.MemoryLimitBytes(state) is { } b ? $"{b / (1024 * 1024)} MiB" : "its memory limit";
 
