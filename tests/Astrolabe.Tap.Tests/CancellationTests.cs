@@ -101,6 +101,17 @@ public sealed class CancellationTests(CancellationTests.LongLimitFixture fixture
     }
 
     [Fact]
+    public async Task The_service_sessions_check_that_their_client_is_still_there_while_a_query_runs()
+    {
+        // The second line of defence: if a cancel request goes unanswered, Npgsql drops the connection, and a session
+        // that checks its socket ends the abandoned query within a second instead of running it to its end.
+        await using var connection = await fixture.Server.Services.GetRequiredService<TapService>().Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SHOW client_connection_check_interval";
+        Assert.Equal("1s", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_query_whose_client_went_away_is_interrupted_in_sqlite()
     {
         var server = fixture.Sqlite;

@@ -9,11 +9,13 @@ namespace Astrolabe.Tap.Catalog;
 /// schema.table is the SQL table "schema"."table".</summary>
 internal sealed class PostgresCatalogDatabase : CatalogDatabase, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _creating = new(1, 1);
+    private volatile NpgsqlDataSource? _dataSource;
 
     public PostgresCatalogDatabase(string connectionString)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _connectionString = connectionString;
     }
 
     public override CatalogBackend Backend => CatalogBackend.Postgres;
@@ -21,7 +23,52 @@ internal sealed class PostgresCatalogDatabase : CatalogDatabase, IAsyncDisposabl
     public override SqlDialect Dialect => SqlDialect.Postgres;
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) =>
-        await _dataSource.OpenConnectionAsync(ct);
+        await (_dataSource ?? await CreateDataSourceAsync(ct)).OpenConnectionAsync(ct);
+
+    /// <summary>The pool, made on first use. From PostgreSQL 14 on, every session checks its client's socket each second
+    /// while a query runs (client_connection_check_interval, a start-up option, so it survives the pool's reset): when
+    /// a cancel request goes unanswered, Npgsql drops the connection, and without the check the server would run the
+    /// abandoned query to its end.</summary>
+    private async Task<NpgsqlDataSource> CreateDataSourceAsync(CancellationToken ct)
+    {
+        await _creating.WaitAsync(ct);
+        try
+        {
+            if (_dataSource is { } made)
+            {
+                return made;
+            }
+            var settings = new NpgsqlConnectionStringBuilder(_connectionString);
+            bool check;
+            await using (var probe = new NpgsqlConnection(_connectionString))
+            {
+                await probe.OpenAsync(ct);
+                check = probe.PostgreSqlVersion.Major >= 14 && !(settings.Options ?? "").Contains("client_connection_check_interval", StringComparison.Ordinal);
+            }
+            if (check)
+            {
+                settings.Options = ((settings.Options ?? "") + " -c client_connection_check_interval=1000").Trim();
+                var checking = NpgsqlDataSource.Create(settings.ConnectionString);
+                try
+                {
+                    await using (await checking.OpenConnectionAsync(ct))
+                    {
+                        return _dataSource = checking;
+                    }
+                }
+                catch (NpgsqlException)
+                {
+                    // A pooler in between (PgBouncer) may refuse start-up options: go without the check.
+                    await checking.DisposeAsync();
+                }
+            }
+            return _dataSource = NpgsqlDataSource.Create(_connectionString);
+        }
+        finally
+        {
+            _creating.Release();
+        }
+    }
 
     public override string TableSqlName(string schema, string table) =>
         SqlDialect.QuoteIdentifier(schema) + "." + SqlDialect.QuoteIdentifier(table);
@@ -122,5 +169,12 @@ internal sealed class PostgresCatalogDatabase : CatalogDatabase, IAsyncDisposabl
         _ => NpgsqlDbType.Text,
     };
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+        _creating.Dispose();
+    }
 }
