@@ -23,13 +23,10 @@ public sealed class StoppingTests
     [Fact]
     public async Task A_start_while_the_server_stops_is_refused_and_a_stopped_server_is_not_reported_ready()
     {
-        var script = Path.Combine(Path.GetTempPath(), $"slow-to-stop-{Guid.NewGuid():N}.py");
-        await File.WriteAllTextAsync(script, SlowToStop.ReplaceLineEndings("\n") + "\n");
-        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        using var standIn = new StandInProgram("slow-to-stop", SlowToStop);
         try
         {
-            // No sandbox: the script lives in the host's /tmp, which a sandbox replaces with its own.
-            await using var hub = await HubHost.StartAsync(new Dictionary<string, string?> { ["Hub:SingleUserCommand"] = script, ["Hub:Sandbox"] = "None" });
+            await using var hub = await HubHost.StartAsync(standIn.Settings());
             await hub.AddUserAsync("stop-sam");
             using var api = await ApiClient.ForUserAsync(hub, "stop-sam");
 
@@ -67,8 +64,7 @@ public sealed class StoppingTests
         finally
         {
             // Servers outlive their hub by design; this one would take the 10 s SIGINT wait again, so end it here.
-            using (var kill = System.Diagnostics.Process.Start("/usr/bin/pkill", ["-TERM", "-f", script])) await kill.WaitForExitAsync();
-            File.Delete(script);
+            using (var kill = System.Diagnostics.Process.Start("/usr/bin/pkill", ["-TERM", "-f", standIn.Path])) await kill.WaitForExitAsync();
         }
     }
 }

@@ -50,9 +50,7 @@ public sealed class Accounts(HubStore store, HubOptions options, LoginThrottle t
             return (LoginOutcome.Wrong, null, null);
         }
         throttle.Succeeded(name, address);
-        var session = Secrets.New();
-        await store.AddLoginSessionAsync(Secrets.Hash(session), user!.Id, clock.GetUtcNow().AddHours(options.SessionHours), ct);
-        return (LoginOutcome.Ok, session, null);
+        return (LoginOutcome.Ok, await OpenSessionAsync(user!, ct), null);
     }
 
     /// <summary>A user changes their own password, proving the current one (throttled as logins are). Every browser
@@ -71,9 +69,15 @@ public sealed class Accounts(HubStore store, HubOptions options, LoginThrottle t
         throttle.Succeeded(name, address);
         await store.SetPasswordAsync(name, hash, ct);
         identity.Forget();
+        return (LoginOutcome.Ok, await OpenSessionAsync(user, ct), null);
+    }
+
+    /// <summary>A new browser session for the user; returns its secret (for the cookie; only its hash is stored).</summary>
+    private async Task<string> OpenSessionAsync(UserRecord user, CancellationToken ct)
+    {
         var session = Secrets.New();
         await store.AddLoginSessionAsync(Secrets.Hash(session), user.Id, clock.GetUtcNow().AddHours(options.SessionHours), ct);
-        return (LoginOutcome.Ok, session, null);
+        return session;
     }
 
     public async Task LogoutAsync(string sessionHash, CancellationToken ct)

@@ -49,7 +49,6 @@ public static class AdminPages
             $"/hub/admin?q={Uri.EscapeDataString(q ?? "")}&sort={s ?? sort ?? "name"}&order={o ?? order ?? "asc"}&page={p}";
         string Header(string key, string label) => $"<a href=\"{E(Link(key, sort == key && !desc ? "desc" : "asc", 1))}\">{label}</a>";
         var now = DateTimeOffset.UtcNow;
-        static string Time(DateTimeOffset? when) => when is { } w ? ApiModels.Time(w)![..16].Replace('T', ' ') : "—";
         // A server's state, profile, age, last activity and memory, as table cells.
         string ServerCells(ServerRecord? server, DateTimeOffset? lastActivity)
         {
@@ -57,7 +56,7 @@ public static class AdminPages
             var memory = server?.SpawnerState is { } st && state == ServerState.Running ? spawner.MemoryUsageBytes(st) : null;
             return $"""
                 <td class="state">{state}</td><td class="profile">{E(state != ServerState.Stopped ? server?.Profile ?? "—" : "—")}</td><td>{(server?.Started is { } t && state != ServerState.Stopped ? Age(now - t) : "—")}</td>
-                <td>{E(Time(lastActivity))}</td><td>{(memory is { } m ? $"{m / (1024 * 1024)} MiB" : "—")}</td>
+                <td>{E(ShortTime(lastActivity))}</td><td>{(memory is { } m ? $"{m / (1024 * 1024)} MiB" : "—")}</td>
                 """;
         }
         var rows = string.Concat(users.Select(u =>

@@ -10,6 +10,10 @@ public static class Layout
 {
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
+    /// <summary>A time to the minute for a page (UTC, `2026-11-22 08:50`), or <paramref name="none"/>.</summary>
+    public static string ShortTime(DateTimeOffset? when, string none = "—") =>
+        when is { } w ? Astrolabe.Hub.JupyterApi.ApiModels.Time(w)![..16].Replace('T', ' ') : none;
+
     /// <summary>The hidden antiforgery field every form carries.</summary>
     public static string Antiforgery(HttpContext http)
     {

@@ -234,8 +234,8 @@ public static class PortalPages
         var tokens = (await store.ListTokensAsync(name, http.RequestAborted)).Where(t => t.Kind == TokenKind.Api).ToList();
         var rows = string.Concat(tokens.Select(t => $"""
             <tr><td><code>{E(t.Prefix)}…</code></td><td>{E(t.Note)}</td><td>{E(string.Join(" ", t.Scopes))}</td>
-            <td>{E(ApiModels.Time(t.Created)?[..16].Replace('T', ' '))}</td><td>{E(t.Expires is { } x ? ApiModels.Time(x)![..16].Replace('T', ' ') : "never")}</td>
-            <td>{E(t.LastUsed is { } u ? ApiModels.Time(u)![..16].Replace('T', ' ') : "—")}</td>
+            <td>{E(ShortTime(t.Created))}</td><td>{E(ShortTime(t.Expires, "never"))}</td>
+            <td>{E(ShortTime(t.LastUsed))}</td>
             <td><form method="post" action="/hub/token/revoke" style="margin:0">{Antiforgery(http)}<input type="hidden" name="id" value="{t.Id}"><button class="secondary" type="submit">Revoke</button></form></td></tr>
             """));
         return Page(http, "Tokens", name, $"""

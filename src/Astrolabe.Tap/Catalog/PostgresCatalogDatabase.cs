@@ -39,13 +39,7 @@ internal sealed class PostgresCatalogDatabase : CatalogDatabase, IAsyncDisposabl
                 return made;
             }
             var settings = new NpgsqlConnectionStringBuilder(_connectionString);
-            bool check;
-            await using (var probe = new NpgsqlConnection(_connectionString))
-            {
-                await probe.OpenAsync(ct);
-                check = probe.PostgreSqlVersion.Major >= 14 && !(settings.Options ?? "").Contains("client_connection_check_interval", StringComparison.Ordinal);
-            }
-            if (check)
+            if (!(settings.Options ?? "").Contains("client_connection_check_interval", StringComparison.Ordinal))
             {
                 settings.Options = ((settings.Options ?? "") + " -c client_connection_check_interval=1000").Trim();
                 var checking = NpgsqlDataSource.Create(settings.ConnectionString);
@@ -56,10 +50,17 @@ internal sealed class PostgresCatalogDatabase : CatalogDatabase, IAsyncDisposabl
                         return _dataSource = checking;
                     }
                 }
-                catch (NpgsqlException)
+                catch (PostgresException)
                 {
-                    // A pooler in between (PgBouncer) may refuse start-up options: go without the check.
+                    // The server refused the session: PostgreSQL before 14 does not know the setting, and a pooler in
+                    // between (PgBouncer) may refuse start-up options. Go without the check. (A server that cannot be
+                    // reached throws on, and the next open tries again.)
                     await checking.DisposeAsync();
+                }
+                catch
+                {
+                    await checking.DisposeAsync();
+                    throw;
                 }
             }
             return _dataSource = NpgsqlDataSource.Create(_connectionString);
