@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Astrolabe.Regions.Detection;
 
@@ -73,24 +74,36 @@ internal static class PlaneArithmetic
         }
     }
 
-    /// <summary>destination[i] = source[i] * first * second[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>destination[i] = source[i] * first * second[i] (512-bit vectors where the CPU has them).</summary>
     public static void ScaleMultiply(ReadOnlySpan<float> source, float first, ReadOnlySpan<float> second, Span<float> destination)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && destination.Length >= Vector<float>.Count)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var w = new Vector<float>(first);
-            var src = MemoryMarshal.Cast<float, Vector<float>>(source[..destination.Length]);
-            var by = MemoryMarshal.Cast<float, Vector<float>>(second[..destination.Length]);
-            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination);
-            for (int v = 0; v < dst.Length; v++)
-            {
-                dst[v] = src[v] * w * by[v];
-            }
-            i = dst.Length * Vector<float>.Count;
+            ScaleMultiply<Lanes512, Vector512<float>>(source, first, second, destination);
         }
-        for (; i < destination.Length; i++)
+        else
+        {
+            ScaleMultiply<LanesOfVector, Vector<float>>(source, first, second, destination);
+        }
+    }
+
+    /// <summary><see cref="ScaleMultiply(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/> with the vectors
+    /// of <typeparamref name="TLanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ScaleMultiply<TLanes, TVector>(ReadOnlySpan<float> source, float first, ReadOnlySpan<float> second, Span<float> destination)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        int n = destination.Length, lanes = TLanes.Count, i = 0;
+        var w = TLanes.Broadcast(first);
+        ref float s0 = ref MemoryMarshal.GetReference(source[..n]);
+        ref float by0 = ref MemoryMarshal.GetReference(second[..n]);
+        ref float d0 = ref MemoryMarshal.GetReference(destination);
+        for (; i + lanes <= n; i += lanes)
+        {
+            TLanes.Store(TLanes.Multiply(TLanes.Multiply(TLanes.Load(ref s0, (nuint)i), w), TLanes.Load(ref by0, (nuint)i)), ref d0, (nuint)i);
+        }
+        for (; i < n; i++)
         {
             destination[i] = source[i] * first * second[i];
         }

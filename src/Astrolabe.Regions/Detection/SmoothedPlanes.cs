@@ -196,35 +196,61 @@ internal sealed class SmoothedPlanes
     /// <summary>Marks blanked (non-finite) voxels in <paramref name="blank"/> with <paramref name="blanked"/> and zeroes them
     /// in <paramref name="snr"/>; a vector of finite values (nearly all of them) costs one compare.</summary>
     /// <remarks>A vector with a blanked voxel (the primary-beam edge and beyond: a fifth of a plane or more) is zeroed with
-    /// a vector select, and with eight lanes its eight blank bytes are one 8-byte store (a byte per bit of the lanes'
-    /// mask, from a table).</remarks>
+    /// a vector select, and its blank bytes are stored 8 at a time (a byte per bit of the lanes' mask, from a table).
+    /// 512-bit vectors where the CPU has them.</remarks>
+    internal static void ZeroBlanks(Span<float> snr, Span<byte> blank, byte blanked)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ZeroBlanks<Lanes512, Vector512<float>>(snr, blank, blanked);
+        }
+        else
+        {
+            ZeroBlanks<LanesOfVector, Vector<float>>(snr, blank, blanked);
+        }
+    }
+
+    /// <summary><see cref="ZeroBlanks(Span{float}, Span{byte}, byte)"/> with the vectors of <typeparamref name="TLanes"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ZeroBlanks(Span<float> snr, Span<byte> blank, byte blanked)
+    internal static void ZeroBlanks<TLanes, TVector>(Span<float> snr, Span<byte> blank, byte blanked)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
     {
         blank.Clear();
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(snr);
-        int lanes = Vector<float>.Count;
-        bool eight = lanes == 8 && BitConverter.IsLittleEndian;
-        ref byte b0 = ref MemoryMarshal.GetReference(blank);
-        for (int v = 0; v < vectors.Length; v++)
+        int n = snr.Length, lanes = TLanes.Count, i = 0;
+        ref float s0 = ref MemoryMarshal.GetReference(snr);
+        ref byte b0 = ref MemoryMarshal.GetReference(blank[..n]);
+        for (; i + lanes <= n; i += lanes)
         {
-            // x - x is 0 for finite x and NaN for NaN and ±infinity.
-            var value = vectors[v];
-            var finite = Vector.Equals(value - value, Vector<float>.Zero);
-            if (Vector.EqualsAll(finite, Vector<int>.AllBitsSet))
+            var value = TLanes.Load(ref s0, (nuint)i);
+            ulong bits = TLanes.NonFiniteBits(value);
+            if (bits == 0)
             {
                 continue;
             }
-            if (!eight)
+            if (!BitConverter.IsLittleEndian)
             {
-                ZeroBlanks(snr, blank, blanked, v * lanes, (v + 1) * lanes);
+                ZeroBlanks(snr, blank, blanked, i, i + lanes);
                 continue;
             }
-            vectors[v] = Vector.ConditionalSelect(finite, value, Vector<float>.Zero);
-            uint bits = ~finite.AsVector256().ExtractMostSignificantBits() & 0xFF;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b0, v * 8), LaneBytes[bits] * blanked);
+            TLanes.Store(TLanes.ZeroNonFinite(value), ref s0, (nuint)i);
+            for (int g = 0; g < lanes; g += 8)
+            {
+                ulong bytes = LaneBytes[(bits >> g) & 0xFF] * blanked;
+                if (lanes - g >= 8)
+                {
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref b0, i + g), bytes);
+                }
+                else
+                {
+                    for (int j = 0; j < lanes - g; j++)
+                    {
+                        Unsafe.Add(ref b0, i + g + j) = (byte)(bytes >> (8 * j));
+                    }
+                }
+            }
         }
-        ZeroBlanks(snr, blank, blanked, vectors.Length * lanes, snr.Length);
+        ZeroBlanks(snr, blank, blanked, i, n);
     }
 
     /// <summary>For each 8-bit lane mask, 8 bytes: 1 where the bit is set, 0 elsewhere (little-endian: byte i is bit i).</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace Astrolabe.Regions.Detection;
 
 /// <summary>The separable kernels of the multi-scale search: a spatial Gaussian per plane and a spectral boxcar.</summary>
@@ -48,18 +49,37 @@ internal static class Smoothing
     /// the row's ends counting as zero. The shorter kernel's window lies inside the longer one's, so one set of loads
     /// feeds both (with <paramref name="outA"/> = <paramref name="outB"/> and the same taps, it is one pass).</summary>
     /// <remarks>Each row is copied into a buffer with zeros beyond its ends, so the pixels near the ends take the same
-    /// vector loop as the rest (as scalar chains of dependent multiply-adds they cost a third of the pass).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// vector loop as the rest (as scalar chains of dependent multiply-adds they cost a third of the pass). 512-bit
+    /// vectors where the CPU has them (<see cref="Lanes512"/>), the same results bit for bit.</remarks>
     public static void GaussianRowsX(ReadOnlySpan<float> input, Span<float> outA, float[] tapsA, Span<float> outB, float[] tapsB,
         int width, int y0, int y1)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            GaussianRowsX<Lanes512, Vector512<float>>(input, outA, tapsA, outB, tapsB, width, y0, y1);
+        }
+        else
+        {
+            GaussianRowsX<LanesOfVector, Vector<float>>(input, outA, tapsA, outB, tapsB, width, y0, y1);
+        }
+    }
+
+    /// <summary><see cref="GaussianRowsX(ReadOnlySpan{float}, Span{float}, float[], Span{float}, float[], int, int, int)"/>
+    /// with the vectors of <typeparamref name="TLanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void GaussianRowsX<TLanes, TVector>(ReadOnlySpan<float> input, Span<float> outA, float[] tapsA, Span<float> outB,
+        float[] tapsB, int width, int y0, int y1)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
         if (tapsA.Length > tapsB.Length)
         {
-            GaussianRowsX(input, outB, tapsB, outA, tapsA, width, y0, y1);
+            GaussianRowsX<TLanes, TVector>(input, outB, tapsB, outA, tapsA, width, y0, y1);
             return;
         }
         bool both = tapsA != tapsB;
-        int radius = tapsB.Length / 2, inset = radius - tapsA.Length / 2, lanes = Vector<float>.Count;
+        int radius = tapsB.Length / 2, inset = radius - tapsA.Length / 2, lanes = TLanes.Count;
+        nuint l1 = (nuint)lanes, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1, l6 = 6 * l1, l7 = 7 * l1;
         float[] padded = ArrayPool<float>.Shared.Rent(width + 2 * radius + lanes);
         padded.AsSpan().Clear();
         Span<float> tail = stackalloc float[2 * lanes];
@@ -69,38 +89,46 @@ internal static class Smoothing
         for (int y = y0; y < y1; y++)
         {
             input.Slice(y * width, width).CopyTo(padded.AsSpan(radius));
-            Span<float> rowA = outA.Slice(y * width, width), rowB = outB.Slice(y * width, width);
+            ref float rowA = ref MemoryMarshal.GetReference(outA.Slice(y * width, width));
+            ref float rowB = ref MemoryMarshal.GetReference(outB.Slice(y * width, width));
             int x = 0;
             if (both)
             {
                 // Four vectors of pixels, two kernels: eight independent chains of fused multiply-adds.
                 for (; x + 4 * lanes <= width; x += 4 * lanes)
                 {
-                    Vector<float> a1 = default, a2 = default, a3 = default, a4 = default;
-                    Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
+                    TVector a1 = default, a2 = default, a3 = default, a4 = default;
+                    TVector s1 = default, s2 = default, s3 = default, s4 = default;
                     for (int k = 0; k < tapsB.Length; k++)
                     {
                         ref float at = ref Unsafe.Add(ref p0, x + k);
-                        var v1 = Vector.LoadUnsafe(ref at);
-                        var v2 = Vector.LoadUnsafe(ref at, (nuint)lanes);
-                        var v3 = Vector.LoadUnsafe(ref at, (nuint)(2 * lanes));
-                        var v4 = Vector.LoadUnsafe(ref at, (nuint)(3 * lanes));
-                        var w = new Vector<float>(Unsafe.Add(ref b0, k));
-                        s1 = Vector.FusedMultiplyAdd(v1, w, s1);
-                        s2 = Vector.FusedMultiplyAdd(v2, w, s2);
-                        s3 = Vector.FusedMultiplyAdd(v3, w, s3);
-                        s4 = Vector.FusedMultiplyAdd(v4, w, s4);
+                        var v1 = TLanes.Load(ref at, 0);
+                        var v2 = TLanes.Load(ref at, l1);
+                        var v3 = TLanes.Load(ref at, l2);
+                        var v4 = TLanes.Load(ref at, l3);
+                        var w = TLanes.Broadcast(Unsafe.Add(ref b0, k));
+                        s1 = TLanes.FusedMultiplyAdd(v1, w, s1);
+                        s2 = TLanes.FusedMultiplyAdd(v2, w, s2);
+                        s3 = TLanes.FusedMultiplyAdd(v3, w, s3);
+                        s4 = TLanes.FusedMultiplyAdd(v4, w, s4);
                         if ((uint)(k - inset) < (uint)tapsA.Length)
                         {
-                            var u = new Vector<float>(Unsafe.Add(ref a0, k - inset));
-                            a1 = Vector.FusedMultiplyAdd(v1, u, a1);
-                            a2 = Vector.FusedMultiplyAdd(v2, u, a2);
-                            a3 = Vector.FusedMultiplyAdd(v3, u, a3);
-                            a4 = Vector.FusedMultiplyAdd(v4, u, a4);
+                            var u = TLanes.Broadcast(Unsafe.Add(ref a0, k - inset));
+                            a1 = TLanes.FusedMultiplyAdd(v1, u, a1);
+                            a2 = TLanes.FusedMultiplyAdd(v2, u, a2);
+                            a3 = TLanes.FusedMultiplyAdd(v3, u, a3);
+                            a4 = TLanes.FusedMultiplyAdd(v4, u, a4);
                         }
                     }
-                    Store4(rowB, x, lanes, s1, s2, s3, s4);
-                    Store4(rowA, x, lanes, a1, a2, a3, a4);
+                    ref float b = ref Unsafe.Add(ref rowB, x), a = ref Unsafe.Add(ref rowA, x);
+                    TLanes.Store(s1, ref b, 0);
+                    TLanes.Store(s2, ref b, l1);
+                    TLanes.Store(s3, ref b, l2);
+                    TLanes.Store(s4, ref b, l3);
+                    TLanes.Store(a1, ref a, 0);
+                    TLanes.Store(a2, ref a, l1);
+                    TLanes.Store(a3, ref a, l2);
+                    TLanes.Store(a4, ref a, l3);
                 }
             }
             else
@@ -108,103 +136,129 @@ internal static class Smoothing
                 // One kernel: eight vectors of pixels, eight chains.
                 for (; x + 8 * lanes <= width; x += 8 * lanes)
                 {
-                    Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
-                    Vector<float> s5 = default, s6 = default, s7 = default, s8 = default;
+                    TVector s1 = default, s2 = default, s3 = default, s4 = default;
+                    TVector s5 = default, s6 = default, s7 = default, s8 = default;
                     for (int k = 0; k < tapsB.Length; k++)
                     {
                         ref float at = ref Unsafe.Add(ref p0, x + k);
-                        var w = new Vector<float>(Unsafe.Add(ref b0, k));
-                        s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at), w, s1);
-                        s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)lanes), w, s2);
-                        s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)), w, s3);
-                        s4 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)), w, s4);
-                        s5 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(4 * lanes)), w, s5);
-                        s6 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(5 * lanes)), w, s6);
-                        s7 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(6 * lanes)), w, s7);
-                        s8 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(7 * lanes)), w, s8);
+                        var w = TLanes.Broadcast(Unsafe.Add(ref b0, k));
+                        s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, 0), w, s1);
+                        s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l1), w, s2);
+                        s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l2), w, s3);
+                        s4 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l3), w, s4);
+                        s5 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l4), w, s5);
+                        s6 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l5), w, s6);
+                        s7 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l6), w, s7);
+                        s8 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l7), w, s8);
                     }
-                    Store4(rowB, x, lanes, s1, s2, s3, s4);
-                    Store4(rowB, x + 4 * lanes, lanes, s5, s6, s7, s8);
+                    ref float b = ref Unsafe.Add(ref rowB, x);
+                    TLanes.Store(s1, ref b, 0);
+                    TLanes.Store(s2, ref b, l1);
+                    TLanes.Store(s3, ref b, l2);
+                    TLanes.Store(s4, ref b, l3);
+                    TLanes.Store(s5, ref b, l4);
+                    TLanes.Store(s6, ref b, l5);
+                    TLanes.Store(s7, ref b, l6);
+                    TLanes.Store(s8, ref b, l7);
                 }
             }
             // The rest a vector at a time; the last, partial vector (the buffer's zeros run on) is stored through a buffer.
+            ref float t0 = ref MemoryMarshal.GetReference(tail);
             for (; x < width; x += lanes)
             {
-                var sum = Vector<float>.Zero;
-                var sumA = Vector<float>.Zero;
+                TVector sum = default, sumA = default;
                 for (int k = 0; k < tapsB.Length; k++)
                 {
-                    var v = Vector.LoadUnsafe(ref Unsafe.Add(ref p0, x + k));
-                    sum = Vector.FusedMultiplyAdd(v, new Vector<float>(Unsafe.Add(ref b0, k)), sum);
+                    var v = TLanes.Load(ref Unsafe.Add(ref p0, x + k), 0);
+                    sum = TLanes.FusedMultiplyAdd(v, TLanes.Broadcast(Unsafe.Add(ref b0, k)), sum);
                     if (both && (uint)(k - inset) < (uint)tapsA.Length)
                     {
-                        sumA = Vector.FusedMultiplyAdd(v, new Vector<float>(Unsafe.Add(ref a0, k - inset)), sumA);
+                        sumA = TLanes.FusedMultiplyAdd(v, TLanes.Broadcast(Unsafe.Add(ref a0, k - inset)), sumA);
                     }
                 }
                 int n = Math.Min(lanes, width - x);
-                sum.CopyTo(tail);
-                sumA.CopyTo(tail[lanes..]);
-                tail[..n].CopyTo(rowB.Slice(x, n));
+                TLanes.Store(sum, ref t0, 0);
+                TLanes.Store(sumA, ref t0, l1);
+                tail[..n].CopyTo(outB.Slice(y * width + x, n));
                 if (both)
                 {
-                    tail.Slice(lanes, n).CopyTo(rowA.Slice(x, n));
+                    tail.Slice(lanes, n).CopyTo(outA.Slice(y * width + x, n));
                 }
             }
         }
         ArrayPool<float>.Shared.Return(padded);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4(Span<float> row, int x, int lanes, Vector<float> s1, Vector<float> s2, Vector<float> s3, Vector<float> s4)
-    {
-        s1.CopyTo(row.Slice(x, lanes));
-        s2.CopyTo(row.Slice(x + lanes, lanes));
-        s3.CopyTo(row.Slice(x + 2 * lanes, lanes));
-        s4.CopyTo(row.Slice(x + 3 * lanes, lanes));
-    }
-
     /// <summary>The y pass for output rows [<paramref name="y0"/>, <paramref name="y1"/>): Σ taps[k] × scratch row y + k,
-    /// rows beyond the edge counting as zero; a vector of pixels accumulates every tap in a register.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// rows beyond the edge counting as zero; a vector of pixels accumulates every tap in a register (512-bit vectors
+    /// where the CPU has them, the same results bit for bit).</summary>
     public static void GaussianRowsY(ReadOnlySpan<float> scratch, Span<float> output, int width, int height, float[] taps, int y0, int y1)
     {
-        int radius = taps.Length / 2, lanes = Vector<float>.Count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            GaussianRowsY<Lanes512, Vector512<float>>(scratch, output, width, height, taps, y0, y1);
+        }
+        else
+        {
+            GaussianRowsY<LanesOfVector, Vector<float>>(scratch, output, width, height, taps, y0, y1);
+        }
+    }
+
+    /// <summary><see cref="GaussianRowsY(ReadOnlySpan{float}, Span{float}, int, int, float[], int, int)"/> with the
+    /// vectors of <typeparamref name="TLanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void GaussianRowsY<TLanes, TVector>(ReadOnlySpan<float> scratch, Span<float> output, int width, int height,
+        float[] taps, int y0, int y1)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        int radius = taps.Length / 2, lanes = TLanes.Count;
+        nuint l1 = (nuint)lanes, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1, l6 = 6 * l1, l7 = 7 * l1;
         int vectorEnd = width / lanes * lanes;
         ref float start = ref MemoryMarshal.GetReference(scratch);
         ref float t0 = ref MemoryMarshal.GetArrayDataReference(taps);
         for (int y = y0; y < y1; y++)
         {
             Span<float> outRow = output.Slice(y * width, width);
+            ref float o0 = ref MemoryMarshal.GetReference(outRow);
             int kFrom = Math.Max(-radius, -y), kTo = Math.Min(radius, height - 1 - y);
             int x = 0;
             for (; x + 8 * lanes <= vectorEnd; x += 8 * lanes)
             {
-                Vector<float> s1 = default, s2 = default, s3 = default, s4 = default;
-                Vector<float> s5 = default, s6 = default, s7 = default, s8 = default;
+                TVector s1 = default, s2 = default, s3 = default, s4 = default;
+                TVector s5 = default, s6 = default, s7 = default, s8 = default;
                 for (int k = kFrom; k <= kTo; k++)
                 {
-                    var w = new Vector<float>(Unsafe.Add(ref t0, k + radius));
+                    var w = TLanes.Broadcast(Unsafe.Add(ref t0, k + radius));
                     ref float at = ref Unsafe.Add(ref start, (y + k) * width + x);
-                    s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at), w, s1);
-                    s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)lanes), w, s2);
-                    s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(2 * lanes)), w, s3);
-                    s4 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(3 * lanes)), w, s4);
-                    s5 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(4 * lanes)), w, s5);
-                    s6 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(5 * lanes)), w, s6);
-                    s7 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(6 * lanes)), w, s7);
-                    s8 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref at, (nuint)(7 * lanes)), w, s8);
+                    s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, 0), w, s1);
+                    s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l1), w, s2);
+                    s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l2), w, s3);
+                    s4 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l3), w, s4);
+                    s5 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l4), w, s5);
+                    s6 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l5), w, s6);
+                    s7 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l6), w, s7);
+                    s8 = TLanes.FusedMultiplyAdd(TLanes.Load(ref at, l7), w, s8);
                 }
-                Store4(outRow, x, lanes, s1, s2, s3, s4);
-                Store4(outRow, x + 4 * lanes, lanes, s5, s6, s7, s8);
+                ref float o = ref Unsafe.Add(ref o0, x);
+                TLanes.Store(s1, ref o, 0);
+                TLanes.Store(s2, ref o, l1);
+                TLanes.Store(s3, ref o, l2);
+                TLanes.Store(s4, ref o, l3);
+                TLanes.Store(s5, ref o, l4);
+                TLanes.Store(s6, ref o, l5);
+                TLanes.Store(s7, ref o, l6);
+                TLanes.Store(s8, ref o, l7);
             }
             for (; x < vectorEnd; x += lanes)
             {
-                var sum = Vector<float>.Zero;
+                TVector sum = default;
                 for (int k = kFrom; k <= kTo; k++)
                 {
-                    sum = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref start, (y + k) * width + x)), new Vector<float>(Unsafe.Add(ref t0, k + radius)), sum);
+                    sum = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref start, (y + k) * width + x), 0),
+                        TLanes.Broadcast(Unsafe.Add(ref t0, k + radius)), sum);
                 }
-                sum.CopyTo(outRow.Slice(x, lanes));
+                TLanes.Store(sum, ref o0, (nuint)x);
             }
             for (; x < width; x++)
             {
