@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 
 namespace Astrolabe.Hub.Tests;
 
@@ -76,68 +77,149 @@ public static class ServerSteps
         signIn(ws);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await ws.ConnectAsync(ChannelsUrl(hub, user, kernelId), timeout.Token);
-        var (request, msgId) = ExecuteRequest(user, code);
-        await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[1 << 16];
+        var channel = new KernelChannel(ws, user, timeout.Token);
+        await channel.WaitUntilIopubListensAsync();
+        var msgId = await channel.SendCellAsync(code);
+        string? result = null, error = null;
         while (true)
         {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult part;
-            do
+            var message = await channel.ReceiveAsync();
+            if (message["parent_header"]?["msg_id"]?.GetValue<string>() != msgId) continue;
+            var content = message["content"]!;
+            switch (message["header"]!["msg_type"]!.GetValue<string>())
             {
-                part = await ws.ReceiveAsync(buffer, timeout.Token);
-                message.Write(buffer, 0, part.Count);
-            } while (!part.EndOfMessage);
-            if (part.MessageType != WebSocketMessageType.Text) continue;
-            var reply = JsonNode.Parse(message.ToArray())!;
-            if (reply["parent_header"]?["msg_id"]?.GetValue<string>() != msgId) continue;
-            var type = reply["header"]!["msg_type"]!.GetValue<string>();
-            if (type == "execute_result") return reply["content"]!["data"]!["text/plain"]!.GetValue<string>();
-            if (type == "error") return "error: " + reply["content"]!["ename"] + ": " + reply["content"]!["evalue"];
+                case "execute_result":
+                    result = content["data"]!["text/plain"]!.GetValue<string>();
+                    break;
+                case "error":
+                    error = $"error: {content["ename"]}: {content["evalue"]}";
+                    break;
+                // The shell's reply cannot be lost the way a published message can; an error is in it too.
+                case "execute_reply" when content["status"]?.GetValue<string>() == "error":
+                    return $"error: {content["ename"]}: {content["evalue"]}";
+                // Idle comes after the cell's results on the same channel.
+                case "status" when content["execution_state"]?.GetValue<string>() == "idle":
+                    return error ?? result ?? "";
+            }
         }
     }
 
-    /// <summary>Sends code to a kernel and closes the WebSocket at once, as a user closing the browser tab would.</summary>
+    /// <summary>Sends code to a kernel and closes the WebSocket once the kernel has begun running it, as a user closing
+    /// the browser tab would.</summary>
     public static async Task SendWithoutWaitingAsync(Browserless browser, string user, string kernelId, string code)
     {
         using var ws = new ClientWebSocket();
         ws.Options.Cookies = browser.Cookies;
-        await ws.ConnectAsync(ChannelsUrl(browser.Base, user, kernelId), CancellationToken.None);
-        var (request, _) = ExecuteRequest(user, code);
-        await ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        // Wait until the kernel reports busy, then leave.
-        var buffer = new byte[1 << 16];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await ws.ConnectAsync(ChannelsUrl(browser.Base, user, kernelId), timeout.Token);
+        var channel = new KernelChannel(ws, user, timeout.Token);
+        await channel.WaitUntilIopubListensAsync();
+        var msgId = await channel.SendCellAsync(code);
+        // Busy with this request's id, not any busy: the kernel has the cell, so closing cannot lose it.
         while (true)
         {
-            var part = await ws.ReceiveAsync(buffer, timeout.Token);
-            var text = Encoding.UTF8.GetString(buffer, 0, part.Count);
-            if (text.Contains("\"execution_state\": \"busy\"") || text.Contains("\"execution_state\":\"busy\"")) break;
+            var message = await channel.ReceiveAsync();
+            if (message["parent_header"]?["msg_id"]?.GetValue<string>() == msgId && message["header"]!["msg_type"]!.GetValue<string>() == "status"
+                && message["content"]!["execution_state"]?.GetValue<string>() == "busy") break;
         }
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
     }
 
+    /// <summary>One channels WebSocket to a kernel, speaking Jupyter messaging (v5.3) as JSON text frames. Messages are
+    /// read by one loop into a queue, so a wait can give up without cancelling a receive (which aborts the WebSocket).</summary>
+    private sealed class KernelChannel
+    {
+        private readonly ClientWebSocket _ws;
+        private readonly string _user;
+        private readonly CancellationToken _timeout;
+        private readonly string _session = Guid.NewGuid().ToString("N");
+        private readonly Channel<JsonNode> _received = Channel.CreateUnbounded<JsonNode>();
+
+        public KernelChannel(ClientWebSocket ws, string user, CancellationToken timeout)
+        {
+            (_ws, _user, _timeout) = (ws, user, timeout);
+            _ = PumpAsync();
+        }
+
+        /// <summary>Asks for kernel_info until a published message arrives. The server opens a new IOPub subscription
+        /// for each WebSocket, and ZeroMQ drops what is published before a subscription is live; the server checks this
+        /// itself only when it believes the kernel idle, and its belief can lag the kernel's (a cell that has just
+        /// ended). A cell sent before the subscription is live has its results lost: the wait for them never ends.</summary>
+        public async Task WaitUntilIopubListensAsync()
+        {
+            while (true)
+            {
+                await SendAsync("kernel_info_request", new JsonObject());
+                using var retry = CancellationTokenSource.CreateLinkedTokenSource(_timeout);
+                retry.CancelAfter(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    while ((await ReceiveAsync(retry.Token))["channel"]?.GetValue<string>() != "iopub") { }
+                    return;
+                }
+                catch (OperationCanceledException) when (!_timeout.IsCancellationRequested) { }
+            }
+        }
+
+        /// <summary>Sends a cell to run; returns the request's message id.</summary>
+        public Task<string> SendCellAsync(string code) => SendAsync("execute_request", new JsonObject
+        {
+            ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
+            ["allow_stdin"] = false, ["stop_on_error"] = true,
+        });
+
+        /// <summary>The next JSON message from any channel.</summary>
+        public Task<JsonNode> ReceiveAsync() => ReceiveAsync(_timeout);
+
+        private async Task<JsonNode> ReceiveAsync(CancellationToken cancel)
+        {
+            try { return await _received.Reader.ReadAsync(cancel); }
+            catch (ChannelClosedException e) { throw new InvalidOperationException("the kernel's WebSocket closed: " + e.InnerException?.Message, e.InnerException); }
+        }
+
+        private async Task<string> SendAsync(string type, JsonObject content)
+        {
+            var msgId = Guid.NewGuid().ToString("N");
+            var request = new JsonObject
+            {
+                ["header"] = new JsonObject
+                {
+                    ["msg_id"] = msgId, ["username"] = _user, ["session"] = _session,
+                    ["msg_type"] = type, ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
+                },
+                ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
+                ["content"] = content,
+            };
+            await _ws.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, _timeout);
+            return msgId;
+        }
+
+        private async Task PumpAsync()
+        {
+            var buffer = new byte[1 << 16];
+            try
+            {
+                while (true)
+                {
+                    using var message = new MemoryStream();
+                    WebSocketReceiveResult part;
+                    do
+                    {
+                        part = await _ws.ReceiveAsync(buffer, _timeout);
+                        if (part.MessageType == WebSocketMessageType.Close)
+                        {
+                            _received.Writer.TryComplete(new InvalidOperationException($"closed by the server: {part.CloseStatus} {part.CloseStatusDescription}"));
+                            return;
+                        }
+                        message.Write(buffer, 0, part.Count);
+                    } while (!part.EndOfMessage);
+                    if (part.MessageType == WebSocketMessageType.Text) _received.Writer.TryWrite(JsonNode.Parse(message.ToArray())!);
+                }
+            }
+            catch (Exception e) { _received.Writer.TryComplete(e); }
+        }
+    }
+
     private static Uri ChannelsUrl(Uri hub, string user, string kernelId) =>
         new($"ws://{hub.Authority}/user/{user}/api/kernels/{kernelId}/channels");
-
-    /// <summary>A Jupyter messaging (v5.3) execute_request on the shell channel.</summary>
-    private static (JsonObject Request, string MsgId) ExecuteRequest(string user, string code)
-    {
-        var msgId = Guid.NewGuid().ToString("N");
-        var request = new JsonObject
-        {
-            ["header"] = new JsonObject
-            {
-                ["msg_id"] = msgId, ["username"] = user, ["session"] = Guid.NewGuid().ToString("N"),
-                ["msg_type"] = "execute_request", ["version"] = "5.3", ["date"] = DateTime.UtcNow.ToString("O"),
-            },
-            ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
-            ["content"] = new JsonObject
-            {
-                ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
-                ["allow_stdin"] = false, ["stop_on_error"] = true,
-            },
-        };
-        return (request, msgId);
-    }
 }
