@@ -30,7 +30,21 @@ public sealed class RoiPipeline
     {
         var clock = Stopwatch.StartNew();
         var problems = new List<string>();
-        var files = CubeInputs.Expand(_options.Inputs, problems);
+        var files = CubeInputs.Expand(_options.Inputs, problems).ToList();
+        string catalogue = Path.GetFullPath(_options.Output);
+        if (files.RemoveAll(f => Path.GetFullPath(f) == catalogue) > 0 && !File.Exists(PipelineState.PathFor(_options.Output)))
+        {
+            // Among the inputs and not a catalogue of an earlier run (which has its state file beside it, and is skipped):
+            // writing would destroy a cube.
+            problems.Add($"{_options.Output} is one of the inputs; write the catalogue elsewhere (nothing was written)");
+            return new PipelineReport(_options.Output, [], problems, 0, clock.Elapsed);
+        }
+        if (files.Count == 0)
+        {
+            // Most likely a mistyped glob or folder: an existing catalogue and its state are left as they are.
+            problems.Add($"nothing to search, so {_options.Output} was not written");
+            return new PipelineReport(_options.Output, [], problems, 0, clock.Elapsed);
+        }
         var finder = new RegionFinder(_options.Finder);
         long budgetBytes = _options.MemoryBudgetBytes > 0 ? _options.MemoryBudgetBytes : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
         var budget = new MemoryBudget(budgetBytes);

@@ -20,6 +20,22 @@ public static class RoiCommand
         var memory = new Option<double>("--memory-gb") { Description = "Working memory for the cubes in flight, GB (default: half of the available memory)." };
         var restart = new Option<bool>("--restart") { Description = "Ignore the state of an earlier run and process every cube again." };
 
+        // Checked here, under the names the user typed; the pipeline checks the same settings again for its other callers.
+        Require(snr, v => v > 0, "a positive S/N");
+        Require(minSnr, v => v >= 0, "an S/N of 0 or more");
+        Require(minPixels, v => v >= 1, "at least 1");
+        Require(minChannels, v => v >= 1, "at least 1");
+        Require(parallel, v => v >= 1, "at least 1");
+        Require(memory, v => v > 0, "a positive number of GB");
+        inputs.Validators.Add(result =>
+        {
+            // An unknown option would otherwise be taken for a file name, fail as "not found" and leave the run going.
+            foreach (string input in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (input.StartsWith('-') && !File.Exists(input) && !Directory.Exists(input)) result.AddError($"Unknown option '{input}' (see astrolabe roi --help).");
+            }
+        });
+
         var command = new Command("roi", "Find regions of interest in FITS cubes and write one catalogue.")
         {
             inputs, output, snr, minSnr, minPixels, minChannels, parallel, memory, restart,
@@ -58,12 +74,19 @@ public static class RoiCommand
                 if (!cube.Succeeded) Console.Error.WriteLine($"FAILED {cube.File}: {cube.Error}");
                 foreach (string note in cube.Notes) Console.Error.WriteLine($"note   {cube.File}: {note}");
             }
+            if (report.Cubes.Count == 0) return report.ExitCode; // nothing searched, nothing written: the problems say why
             Console.WriteLine($"{report.Cubes.Count} cubes: {report.Processed} processed, {report.Skipped} already done, {report.Failed} failed; " +
                               $"{report.Regions} regions in {report.Output} ({report.Elapsed.TotalSeconds:F1} s).");
             return report.ExitCode;
         });
         return command;
     }
+
+    private static void Require<T>(Option<T> option, Func<T, bool> valid, string expected) => option.Validators.Add(result =>
+    {
+        if (result.Tokens.Count > 0 && !valid(result.GetValueOrDefault<T>()))
+            result.AddError($"{option.Name} must be {expected}, got {result.Tokens[^1].Value}.");
+    });
 
     private static async Task<PipelineReport> RunWithProgress(RoiPipeline pipeline, CancellationToken ct)
     {

@@ -1,0 +1,66 @@
+namespace Astrolabe.Tests;
+
+/// <summary>`astrolabe roi` run as a user would run it: mistakes on the command line are reported under the names the
+/// user typed, and none of them costs a catalogue or a cube already on disk.</summary>
+public class RoiCommandTests
+{
+    [Fact]
+    public async Task Mistakes_on_the_command_line_are_named_and_never_overwrite_a_catalogue_or_a_cube()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var cubes = Path.Combine(root, "cubes");
+            var demo = await Cli.RunAsync(["demo", "cubes", "--out", cubes, "--count", "2", "--size", "64x64x32"]);
+            Assert.True(demo.Exit == 0, demo.Err);
+            var catalogue = Path.Combine(root, "all.csv");
+            var first = await Cli.RunAsync(["roi", cubes, "--out", catalogue]);
+            Assert.True(first.Exit == 0, first.Err);
+            var written = await File.ReadAllBytesAsync(catalogue);
+            Assert.True(File.ReadAllLines(catalogue).Length > 1, "the demo cubes have regions");
+
+            // A mistyped glob matches nothing: the run says so and leaves the catalogue as it was.
+            var typo = await Cli.RunAsync(["roi", Path.Combine(root, "cubez", "*.fits"), "--out", catalogue]);
+            Assert.Equal(2, typo.Exit);
+            Assert.Contains("no FITS files found", typo.Err);
+            Assert.Contains("was not written", typo.Err);
+            Assert.Equal(written, await File.ReadAllBytesAsync(catalogue));
+
+            // A catalogue named like one of the cubes would destroy it: refused, the cube untouched.
+            var cube = Path.Combine(cubes, "cube_0001.fits");
+            var cubeBytes = await File.ReadAllBytesAsync(cube);
+            var overCube = await Cli.RunAsync(["roi", cubes, "--out", cube]);
+            Assert.Equal(2, overCube.Exit);
+            Assert.Contains("is one of the inputs", overCube.Err);
+            Assert.Equal(cubeBytes, await File.ReadAllBytesAsync(cube));
+
+            // A catalogue written into the folder it searches is not taken for a cube on the next run.
+            var inFolder = Path.Combine(cubes, "found.fits");
+            Assert.Equal(0, (await Cli.RunAsync(["roi", cubes, "--out", inFolder])).Exit);
+            var again = await Cli.RunAsync(["roi", cubes, "--out", inFolder]);
+            Assert.True(again.Exit == 0, again.Err);
+            Assert.Contains("2 cubes: 0 processed, 2 already done, 0 failed", again.Out);
+
+            // Out-of-range values and unknown options are named as typed, before anything runs.
+            var fresh = Path.Combine(root, "fresh.csv");
+            foreach (var (args, says) in new (string[], string)[]
+            {
+                (["--snr", "-1"], "--snr must be a positive S/N, got -1"),
+                (["--min-pixels", "0"], "--min-pixels must be at least 1, got 0"),
+                (["-j", "0"], "--parallel must be at least 1, got 0"),
+                (["--memory-gb", "0"], "--memory-gb must be a positive number of GB, got 0"),
+                (["--bogus"], "Unknown option '--bogus'"),
+            })
+            {
+                var bad = await Cli.RunAsync(["roi", cubes, "--out", fresh, .. args]);
+                Assert.True(bad.Exit == 1, $"{string.Join(' ', args)}: exit {bad.Exit}, {bad.Err}");
+                Assert.Contains(says, bad.Err + bad.Out);
+                Assert.False(File.Exists(fresh), $"{string.Join(' ', args)} wrote a catalogue");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+}
