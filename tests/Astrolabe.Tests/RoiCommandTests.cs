@@ -63,4 +63,30 @@ public class RoiCommandTests
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Demo_cube_options_out_of_range_are_named_and_nothing_is_written()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            foreach (var (args, says) in new (string[], string)[]
+            {
+                (["--count", "0"], "--count must be at least 1, got 0"),
+                (["--sources", "-3"], "--sources must be 0 or more, got -3"),
+                (["--noise", "-1"], "--noise must be a positive noise in Jy/beam, got -1"),
+                (["--size", "64x64xz"], "--size must look like 64x64x32, got '64x64xz'"),
+            })
+            {
+                var bad = await Cli.RunAsync(["demo", "cubes", "--out", root, .. args]);
+                Assert.True(bad.Exit == 1, $"{string.Join(' ', args)}: exit {bad.Exit}, {bad.Err}");
+                Assert.Contains(says, bad.Err + bad.Out);
+                Assert.False(Directory.Exists(root), $"{string.Join(' ', args)} wrote into the folder");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
 }

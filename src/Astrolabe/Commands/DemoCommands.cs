@@ -23,6 +23,10 @@ public static class DemoCommands
         var seed = new Option<int>("--seed") { Description = "Seed of the first cube (cube k uses seed + k - 1).", DefaultValueFactory = _ => 1 };
         var noise = new Option<double>("--noise") { Description = "Noise at the field centre, Jy/beam.", DefaultValueFactory = _ => 1e-3 };
 
+        count.Require(v => v >= 1, "at least 1");
+        sources.Require(v => v >= 0, "0 or more");
+        noise.Require(v => v > 0, "a positive noise in Jy/beam");
+
         var cubes = new Command("cubes", "Write synthetic ALMA-like cubes (noise, Gaussian sources and lines, NaN primary-beam edge) and their truth table.")
         {
             output, count, size, sources, seed, noise,
@@ -35,11 +39,6 @@ public static class DemoCommands
                 return Task.FromResult(1);
             }
             int n = p.GetValue(count);
-            if (n < 1)
-            {
-                Console.Error.WriteLine("astrolabe demo cubes: --count must be at least 1.");
-                return Task.FromResult(1);
-            }
             var spec = new SyntheticCubeSpec { Width = width, Height = height, Channels = channels, Sources = p.GetValue(sources), NoiseJyPerBeam = p.GetValue(noise) };
             try
             {
@@ -49,7 +48,7 @@ public static class DemoCommands
                 var paths = DemoCubeSet.Write(folder, n, spec, p.GetValue(seed), done => { if (interactive) Console.Error.Write($"\r{done}/{n} cubes"); }, ct);
                 if (interactive) Console.Error.WriteLine();
                 long bytes = paths.Sum(f => new FileInfo(f).Length);
-                Console.WriteLine($"Wrote {paths.Count} cubes ({bytes / 1e6:F1} MB) and {Path.Combine(folder, DemoCubeSet.TruthFileName)}.");
+                Console.WriteLine($"Wrote {paths.Count} cube{(paths.Count == 1 ? "" : "s")} ({bytes / 1e6:F1} MB) and {Path.Combine(folder, DemoCubeSet.TruthFileName)}.");
                 return Task.FromResult(0);
             }
             catch (ArgumentException e)

@@ -21,12 +21,12 @@ public static class RoiCommand
         var restart = new Option<bool>("--restart") { Description = "Ignore the state of an earlier run and process every cube again." };
 
         // Checked here, under the names the user typed; the pipeline checks the same settings again for its other callers.
-        Require(snr, v => v > 0, "a positive S/N");
-        Require(minSnr, v => v >= 0, "an S/N of 0 or more");
-        Require(minPixels, v => v >= 1, "at least 1");
-        Require(minChannels, v => v >= 1, "at least 1");
-        Require(parallel, v => v >= 1, "at least 1");
-        Require(memory, v => v > 0, "a positive number of GB");
+        snr.Require(v => v > 0, "a positive S/N");
+        minSnr.Require(v => v >= 0, "an S/N of 0 or more");
+        minPixels.Require(v => v >= 1, "at least 1");
+        minChannels.Require(v => v >= 1, "at least 1");
+        parallel.Require(v => v >= 1, "at least 1");
+        memory.Require(v => v > 0, "a positive number of GB");
         inputs.Validators.Add(result =>
         {
             // An unknown option would otherwise be taken for a file name, fail as "not found" and leave the run going.
@@ -81,12 +81,6 @@ public static class RoiCommand
         });
         return command;
     }
-
-    private static void Require<T>(Option<T> option, Func<T, bool> valid, string expected) => option.Validators.Add(result =>
-    {
-        if (result.Tokens.Count > 0 && !valid(result.GetValueOrDefault<T>()))
-            result.AddError($"{option.Name} must be {expected}, got {result.Tokens[^1].Value}.");
-    });
 
     private static async Task<PipelineReport> RunWithProgress(RoiPipeline pipeline, CancellationToken ct)
     {
