@@ -246,4 +246,74 @@ public sealed class LanesTests
             AssertBits(expected, narrow, $"Vector<T>, length {length}");
         }
     }
+
+    /// <summary>The MAD as the lanes compute it: the median of the sorted values (the mean of the middle two in double),
+    /// rounded to float, then the float deviations' median the same way.</summary>
+    private static float MadAsTheLanesTakeIt(float[] values)
+    {
+        static double Middle(float[] sorted) => sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : 0.5 * ((double)sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+        float median = (float)Middle(values.Order().ToArray());
+        return (float)Middle(values.Select(v => MathF.Abs(v - median)).Order().ToArray());
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void Spectral_mads_are_the_same_on_both_widths(int length)
+    {
+        // 16 spectra: one 512-bit group, or two, four… groups of Vector<T>'s lanes; each lane's MAD must be the same.
+        const int spectra = 16;
+        var random = new Random(length);
+        float[][] values = Enumerable.Range(0, spectra).Select(lane => Enumerable.Range(0, length)
+            .Select(_ => (float)Math.Round((random.NextDouble() - 0.5) * (1 + lane), lane % 3 == 0 ? 1 : 6)).ToArray()).ToArray();
+        var wide = new Vector512<float>[LaneMedians.PaddedLength(length)];
+        for (int u = 0; u < length; u++)
+        {
+            wide[u] = Vector512.Create(Enumerable.Range(0, spectra).Select(lane => values[lane][u]).ToArray());
+        }
+        var wideMads = new float[spectra];
+        LaneMedians.Mad<Lanes512, Vector512<float>>(wide, length, wideMads);
+        int lanes = Vector<float>.Count;
+        var narrowMads = new float[spectra];
+        for (int first = 0; first < spectra; first += lanes)
+        {
+            var narrow = new Vector<float>[LaneMedians.PaddedLength(length)];
+            for (int u = 0; u < length; u++)
+            {
+                narrow[u] = new Vector<float>(Enumerable.Range(first, lanes).Select(lane => values[lane][u]).ToArray());
+            }
+            LaneMedians.Mad<LanesOfVector, Vector<float>>(narrow, length, narrowMads.AsSpan(first, lanes));
+        }
+        AssertBits(narrowMads, wideMads, $"{length} channels");
+        for (int lane = 0; lane < spectra; lane++)
+        {
+            Assert.Equal(MadAsTheLanesTakeIt(values[lane]), wideMads[lane]);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Spectral_mads_of_a_row_are_the_same_on_both_widths(int step)
+    {
+        // A row of 100 pixels (groups of 8 and 16 spectra, a partial group at the end), blanks in a few pixels.
+        const int width = 100, used = 40;
+        var random = new Random(step);
+        float[] rows = Enumerable.Range(0, width * used).Select(i => (i % width) is 3 or 50 && i / width == 7 ? float.NaN : (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] inverse = Enumerable.Range(0, used).Select(u => 1 + 0.01f * u).ToArray();
+        int workLength = (LaneMedians.PaddedLength(used) + 1) * Vector512<float>.Count + used;
+        float[] wide = Enumerable.Repeat(float.NaN, width).ToArray(), narrow = Enumerable.Repeat(float.NaN, width).ToArray();
+        LocalNoise.SpectralMadOfRow<Lanes512, Vector512<float>>(rows, new float[workLength], inverse, 1, wide, step);
+        LocalNoise.SpectralMadOfRow<LanesOfVector, Vector<float>>(rows, new float[workLength], inverse, 1, narrow, step);
+        AssertBits(narrow, wide, $"step {step}");
+        for (int x = 0; x < width; x += step)
+        {
+            // Groups with a blank take the per-spectrum selection (a 16-lane group has more of them): the same MAD.
+            float[] spectrum = Enumerable.Range(0, used).Select(u => rows[u * width + x] * inverse[u]).Where(float.IsFinite).ToArray();
+            Assert.Equal(MadAsTheLanesTakeIt(spectrum), wide[x]);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Astrolabe.Regions.Detection;
 
@@ -18,44 +19,56 @@ internal static class LaneMedians
     /// lane, as <see cref="Selection.Median"/> would give it: the mean of the two middle values for an even count).</summary>
     /// <param name="spectra"><see cref="PaddedLength"/>(length) vectors; the first <paramref name="length"/> finite, the
     /// rest are overwritten. Reordered.</param>
+    public static void Mad(Span<Vector<float>> spectra, int length, Span<float> mads) =>
+        Mad<LanesOfVector, Vector<float>>(spectra, length, mads);
+
+    /// <summary><see cref="Mad(Span{Vector{float}}, int, Span{float})"/> with the vectors of <typeparamref name="TLanes"/>
+    /// (16 spectra at a time with 512-bit vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Mad(Span<Vector<float>> spectra, int length, Span<float> mads)
+    internal static void Mad<TLanes, TVector>(Span<TVector> spectra, int length, Span<float> mads)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
     {
-        int padded = PaddedLength(length), lanes = Vector<float>.Count;
+        int padded = PaddedLength(length), lanes = TLanes.Count;
         if (spectra.Length < padded || mads.Length < lanes || length < 1)
         {
             throw new ArgumentException("spectra must hold the padded length and mads one value per lane");
         }
-        Span<Vector<float>> v = spectra[..padded];
-        v[length..].Fill(new Vector<float>(float.PositiveInfinity));
-        Sort(v);
+        Span<TVector> v = spectra[..padded];
+        v[length..].Fill(TLanes.Broadcast(float.PositiveInfinity));
+        Sort<TLanes, TVector>(v);
 
+        Span<float> values = MemoryMarshal.Cast<TVector, float>(v);
         Span<float> median = stackalloc float[lanes];
         for (int lane = 0; lane < lanes; lane++)
         {
-            median[lane] = (float)MiddleOf(v, length, lane);
+            median[lane] = (float)MiddleOf(values, lanes, length, lane);
         }
-        var m = new Vector<float>(median);
+        var m = TLanes.Load(ref MemoryMarshal.GetReference(median), 0);
         for (int u = 0; u < padded; u++)
         {
-            v[u] = Vector.Abs(v[u] - m);
+            v[u] = TLanes.Abs(TLanes.Subtract(v[u], m));
         }
-        MergeBitonic(v);
+        MergeBitonic<TLanes, TVector>(v);
         for (int lane = 0; lane < lanes; lane++)
         {
-            mads[lane] = (float)MiddleOf(v, length, lane);
+            mads[lane] = (float)MiddleOf(values, lanes, length, lane);
         }
     }
 
-    private static double MiddleOf(Span<Vector<float>> sorted, int length, int lane)
+    /// <summary>The middle of lane <paramref name="lane"/>'s first <paramref name="length"/> sorted values, the vectors of
+    /// <paramref name="lanes"/> floats laid out one after the other in <paramref name="sorted"/>.</summary>
+    private static double MiddleOf(Span<float> sorted, int lanes, int length, int lane)
     {
         int mid = length / 2;
-        return (length & 1) == 1 ? sorted[mid][lane] : 0.5 * ((double)sorted[mid - 1][lane] + sorted[mid][lane]);
+        return (length & 1) == 1 ? sorted[mid * lanes + lane] : 0.5 * ((double)sorted[(mid - 1) * lanes + lane] + sorted[mid * lanes + lane]);
     }
 
     /// <summary>Bitonic sort of every lane (ascending); the length is a power of two.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sort(Span<Vector<float>> v)
+    private static void Sort<TLanes, TVector>(Span<TVector> v)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
     {
         int n = v.Length;
         for (int size = 2; size <= n; size <<= 1)
@@ -69,8 +82,8 @@ internal static class LaneMedians
                     {
                         continue;
                     }
-                    Vector<float> a = v[i], b = v[j];
-                    Vector<float> low = Vector.Min(a, b), high = Vector.Max(a, b);
+                    TVector a = v[i], b = v[j];
+                    TVector low = TLanes.Min(a, b), high = TLanes.Max(a, b);
                     if ((i & size) == 0)
                     {
                         v[i] = low;
@@ -88,7 +101,9 @@ internal static class LaneMedians
 
     /// <summary>Sorts every lane of a bitonic sequence (falling then rising) in log₂ N compare-exchange steps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeBitonic(Span<Vector<float>> v)
+    private static void MergeBitonic<TLanes, TVector>(Span<TVector> v)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
     {
         int n = v.Length;
         for (int stride = n >> 1; stride > 0; stride >>= 1)
@@ -99,9 +114,9 @@ internal static class LaneMedians
                 {
                     continue;
                 }
-                Vector<float> a = v[i], b = v[i + stride];
-                v[i] = Vector.Min(a, b);
-                v[i + stride] = Vector.Max(a, b);
+                TVector a = v[i], b = v[i + stride];
+                v[i] = TLanes.Min(a, b);
+                v[i + stride] = TLanes.Max(a, b);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Astrolabe.Regions.Detection;
 
@@ -38,6 +39,19 @@ internal interface ILanes<TVector> where TVector : struct
 
     /// <summary>The value with its NaN and infinite lanes zeroed.</summary>
     static abstract TVector ZeroNonFinite(TVector value);
+
+    static abstract TVector Min(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Abs(TVector value);
+
+    /// <summary>Whether <see cref="LoadEveryOther"/> is done by permutes on this CPU (otherwise a caller gathers the
+    /// lanes one by one).</summary>
+    static abstract bool PermutesEveryOther { get; }
+
+    /// <summary>Floats 0, 2, 4, … of the 2 × <see cref="Count"/> from <paramref name="start"/>: two loads and a permute.</summary>
+    static abstract TVector LoadEveryOther(ref float start);
 }
 
 /// <summary>512-bit vectors (16 floats); used only where <see cref="Vector512.IsHardwareAccelerated"/>.</summary>
@@ -77,6 +91,22 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ZeroNonFinite(Vector512<float> value) =>
         Vector512.ConditionalSelect(Vector512.Equals(value - value, Vector512<float>.Zero), value, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Abs(Vector512<float> value) => Vector512.Abs(value);
+
+    public static bool PermutesEveryOther => Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadEveryOther(ref float start) =>
+        Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref start), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
+            Vector512.LoadUnsafe(ref start, 16));
 }
 
 /// <summary><see cref="Vector{T}"/> of floats: 8 lanes with AVX2, 4 with SSE or Arm's 128-bit vectors, software
@@ -137,4 +167,23 @@ internal readonly struct LanesOfVector : ILanes<Vector<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ZeroNonFinite(Vector<float> value) =>
         Vector.ConditionalSelect(Vector.Equals(value - value, Vector<float>.Zero), value, Vector<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Abs(Vector<float> value) => Vector.Abs(value);
+
+    public static bool PermutesEveryOther => Vector<float>.Count == 8 && Avx2.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LoadEveryOther(ref float start)
+    {
+        var low = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref start), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
+        var high = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref start, 8), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
+        return Avx.Blend(low, high, 0xF0).AsVector();
+    }
 }

@@ -180,7 +180,7 @@ public static class LocalNoise
                     source.ReadRows(u * channelStep, (first + r) * step, 1, block.AsSpan((r * used + u) * width, width));
                 }
             }
-            Parallel.For(0, count, parallel, () => new float[(LaneMedians.PaddedLength(used) + 1) * Vector<float>.Count + used], (r, _, rowSpectra) =>
+            Parallel.For(0, count, parallel, () => new float[(LaneMedians.PaddedLength(used) + 1) * SpectraAtOnce + used], (r, _, rowSpectra) =>
             {
                 SpectralMadOfRow(block.AsSpan(r * used * width, used * width), rowSpectra, channelInverse, channelStep,
                     mad.AsSpan((first + r) * step * width, width), step);
@@ -190,45 +190,68 @@ public static class LocalNoise
         return mad;
     }
 
+    /// <summary>Spectra whose MADs are taken together: the lanes of the widest vectors the CPU runs.</summary>
+    private static int SpectraAtOnce => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
+
     /// <summary>The MADs of one row, a vector of pixels at a time: each group's spectra (scaled to S/N) go into one
     /// channel-major block that <see cref="LaneMedians"/> sorts with a network; a group with a non-finite value (a
     /// blanked edge) and the last few pixels take the per-spectrum selection instead. Both give the same MAD.</summary>
-    /// <param name="work">At least (padded length + 1) vectors plus <c>used</c> floats.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <param name="work">At least (padded length + 1) × <see cref="SpectraAtOnce"/> plus <c>used</c> floats.</param>
     private static void SpectralMadOfRow(ReadOnlySpan<float> rows, Span<float> work, float[] channelInverse, int channelStep, Span<float> mad, int step)
     {
-        int width = mad.Length, used = rows.Length / width, lanes = Vector<float>.Count, padded = LaneMedians.PaddedLength(used);
-        Span<Vector<float>> group = MemoryMarshal.Cast<float, Vector<float>>(work)[..padded];
-        Span<float> groupValues = MemoryMarshal.Cast<Vector<float>, float>(group);
-        Span<float> mads = MemoryMarshal.Cast<Vector<float>, float>(MemoryMarshal.Cast<float, Vector<float>>(work).Slice(padded, 1));
+        if (Vector512.IsHardwareAccelerated)
+        {
+            SpectralMadOfRow<Lanes512, Vector512<float>>(rows, work, channelInverse, channelStep, mad, step);
+        }
+        else
+        {
+            SpectralMadOfRow<LanesOfVector, Vector<float>>(rows, work, channelInverse, channelStep, mad, step);
+        }
+    }
+
+    /// <summary><see cref="SpectralMadOfRow(ReadOnlySpan{float}, Span{float}, float[], int, Span{float}, int)"/> with the
+    /// vectors of <typeparamref name="TLanes"/>: as many spectra at a time as it has lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SpectralMadOfRow<TLanes, TVector>(ReadOnlySpan<float> rows, Span<float> work, float[] channelInverse, int channelStep,
+        Span<float> mad, int step)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        int width = mad.Length, used = rows.Length / width, lanes = TLanes.Count, padded = LaneMedians.PaddedLength(used);
+        Span<TVector> group = MemoryMarshal.Cast<float, TVector>(work)[..padded];
+        Span<float> groupValues = MemoryMarshal.Cast<TVector, float>(group);
+        Span<float> mads = work.Slice(padded * lanes, lanes);
         Span<float> spectrum = work.Slice((padded + 1) * lanes, used);
+        ref float r0 = ref MemoryMarshal.GetReference(rows);
         int x = 0;
         for (; x + (lanes - 1) * step < width; x += lanes * step)
         {
-            var finite = Vector<int>.AllBitsSet;
-            bool packed = lanes == 8 && step <= 2 && x + lanes * step <= width && Avx2.IsSupported;
+            // v - v is 0 for finite v, NaN for NaN and ±infinity: the sum of those is NaN in a lane with any of them.
+            TVector blanks = default;
+            bool packed = TLanes.PermutesEveryOther && step <= 2 && x + lanes * step <= width;
             for (int u = 0; u < used; u++)
             {
-                ReadOnlySpan<float> values = rows.Slice(u * width, width);
-                float scale = channelInverse[u * channelStep];
+                var scale = TLanes.Broadcast(channelInverse[u * channelStep]);
                 if (packed)
                 {
-                    group[u] = (Pixels(values, x, step) * Vector256.Create(scale)).AsVector();
+                    ref float at = ref Unsafe.Add(ref r0, u * width + x);
+                    group[u] = TLanes.Multiply(step == 1 ? TLanes.Load(ref at, 0) : TLanes.LoadEveryOther(ref at), scale);
                 }
                 else
                 {
+                    ReadOnlySpan<float> values = rows.Slice(u * width, width);
+                    float factor = channelInverse[u * channelStep];
                     Span<float> channel = groupValues.Slice(u * lanes, lanes);
                     for (int lane = 0, at = x; lane < lanes; lane++, at += step)
                     {
-                        channel[lane] = values[at] * scale;
+                        channel[lane] = values[at] * factor;
                     }
                 }
-                // v - v is 0 for finite v, NaN for NaN and ±infinity.
-                finite &= Vector.Equals(group[u] - group[u], Vector<float>.Zero);
+                blanks = TLanes.Add(blanks, TLanes.Subtract(group[u], group[u]));
             }
-            if (Vector.EqualsAll(finite, Vector<int>.AllBitsSet))
+            if (TLanes.NonFiniteBits(blanks) == 0)
             {
-                LaneMedians.Mad(group, used, mads);
+                LaneMedians.Mad<TLanes, TVector>(group, used, mads);
                 for (int lane = 0, at = x; lane < lanes; lane++, at += step)
                 {
                     mad[at] = mads[lane];
@@ -254,21 +277,6 @@ public static class LocalNoise
         }
     }
 
-    /// <summary>Pixels x, x + step, … (eight of them, step 1 or 2) of a row: one load, or for every other pixel two loads
-    /// whose even lanes are gathered by two permutes and a blend.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Pixels(ReadOnlySpan<float> row, int x, int step)
-    {
-        ref float at = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), x);
-        if (step == 1)
-        {
-            return Vector256.LoadUnsafe(ref at);
-        }
-        var low = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref at), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
-        var high = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref at, 8), Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6));
-        return Avx.Blend(low, high, 0xF0);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MadOfSpectrum(Span<float> spectrum)
     {
@@ -285,10 +293,12 @@ public static class LocalNoise
             return float.NaN;
         }
         Span<float> live = spectrum[..n];
-        double median = Selection.Median(live);
+        // The median rounded to float and float deviations, as the lanes of LaneMedians take them: a pixel's MAD is the
+        // same whichever path (and vector width) takes it.
+        float median = (float)Selection.Median(live);
         for (int i = 0; i < n; i++)
         {
-            live[i] = MathF.Abs((float)(live[i] - median));
+            live[i] = MathF.Abs(live[i] - median);
         }
         return (float)Selection.Median(live);
     }
