@@ -41,6 +41,18 @@ public class RoiCommandTests
             Assert.True(again.Exit == 0, again.Err);
             Assert.Contains("2 cubes: 0 processed, 2 already done, 0 failed", again.Out);
 
+            // A catalogue that cannot be written is reported before the search, without a stack trace (the tests run as
+            // root, whom permissions do not stop: a folder where the file should be, and a file where a folder should be).
+            var folderInTheWay = Directory.CreateDirectory(Path.Combine(root, "taken.csv")).FullName;
+            foreach (var unwritable in new[] { folderInTheWay, Path.Combine(catalogue, "below-a-file.csv") })
+            {
+                var cannot = await Cli.RunAsync(["roi", cubes, "--out", unwritable]);
+                Assert.True(cannot.Exit == 1, $"{unwritable}: exit {cannot.Exit}, {cannot.Err}");
+                Assert.Contains("cannot write the catalogue or its state", cannot.Err);
+                Assert.DoesNotContain("   at ", cannot.Err);
+            }
+            Assert.Equal(written, await File.ReadAllBytesAsync(catalogue));
+
             // Out-of-range values and unknown options are named as typed, before anything runs.
             var fresh = Path.Combine(root, "fresh.csv");
             foreach (var (args, says) in new (string[], string)[]

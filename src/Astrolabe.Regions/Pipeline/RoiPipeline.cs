@@ -51,6 +51,7 @@ public sealed class RoiPipeline
 
         string? outputFolder = Path.GetDirectoryName(Path.GetFullPath(_options.Output));
         if (outputFolder is not null) Directory.CreateDirectory(outputFolder);
+        ThrowUnlessWritable(_options.Output);
         using var state = PipelineState.Open(PipelineState.PathFor(_options.Output), PipelineState.Describe(_options.Finder), _options.Resume);
 
         var sizes = new long[files.Count];
@@ -107,6 +108,14 @@ public sealed class RoiPipeline
         foreach (var part in rows) all.AddRange(part);
         RoiCatalogue.Write(_options.Output, all);
         return new PipelineReport(_options.Output, outcomes, problems, all.Count, clock.Elapsed);
+    }
+
+    /// <summary>A catalogue that cannot be written is found before the search, not after it (the file is left as it was).</summary>
+    private static void ThrowUnlessWritable(string path)
+    {
+        bool existed = File.Exists(path);
+        using (File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+        if (!existed) File.Delete(path);
     }
 
     /// <summary>Threads for one cube: all cores are shared among the cubes that can be in flight at once, so a run of a few

@@ -67,7 +67,13 @@ public static class RoiCommand
                 return 1;
             }
 
-            var report = await RunWithProgress(pipeline, ct);
+            PipelineReport report;
+            try { report = await RunWithProgress(pipeline, ct); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"astrolabe roi: cannot write the catalogue or its state: {e.Message}");
+                return 1;
+            }
             foreach (string problem in report.InputProblems) Console.Error.WriteLine($"astrolabe roi: {problem}");
             foreach (var cube in report.Cubes)
             {
