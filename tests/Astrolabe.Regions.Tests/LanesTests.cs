@@ -230,7 +230,7 @@ public sealed class LanesTests
     }
 
     [Fact]
-    public void Noise_scaling_is_the_same_on_both_widths_as_scalar()
+    public void Noise_scaling_and_sums_are_the_same_on_both_widths_as_scalar()
     {
         foreach (int length in Widths)
         {
@@ -238,12 +238,17 @@ public sealed class LanesTests
             data[0] = float.NaN;
             const float channel = 1.7f;
             float[] expected = data.Select((v, i) => v * channel * map[i]).ToArray();
-            var wide = new float[length];
-            var narrow = new float[length];
+            float[] wide = new float[length], narrow = new float[length];
             PlaneArithmetic.ScaleMultiply<Lanes512, Vector512<float>>(data, channel, map, wide);
             PlaneArithmetic.ScaleMultiply<LanesOfVector, Vector<float>>(data, channel, map, narrow);
             AssertBits(expected, wide, $"512-bit, length {length}");
             AssertBits(expected, narrow, $"Vector<T>, length {length}");
+            // The boxcars' fresh sums.
+            float[] sum = data.Select((v, i) => v + map[i]).ToArray();
+            PlaneArithmetic.Add<Lanes512, Vector512<float>>(map, wide = data.ToArray());
+            PlaneArithmetic.Add<LanesOfVector, Vector<float>>(map, narrow = data.ToArray());
+            AssertBits(sum, wide, $"512-bit sum, length {length}");
+            AssertBits(sum, narrow, $"Vector<T> sum, length {length}");
         }
     }
 

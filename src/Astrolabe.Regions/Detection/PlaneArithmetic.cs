@@ -130,22 +130,33 @@ internal static class PlaneArithmetic
         }
     }
 
-    /// <summary>destination[i] += source[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>destination[i] += source[i] (512-bit vectors where the CPU has them).</summary>
     public static void Add(ReadOnlySpan<float> source, Span<float> destination)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && source.Length >= Vector<float>.Count)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var src = MemoryMarshal.Cast<float, Vector<float>>(source);
-            var dst = MemoryMarshal.Cast<float, Vector<float>>(destination[..source.Length]);
-            for (int v = 0; v < src.Length; v++)
-            {
-                dst[v] += src[v];
-            }
-            i = src.Length * Vector<float>.Count;
+            Add<Lanes512, Vector512<float>>(source, destination);
         }
-        for (; i < source.Length; i++)
+        else
+        {
+            Add<LanesOfVector, Vector<float>>(source, destination);
+        }
+    }
+
+    /// <summary><see cref="Add(ReadOnlySpan{float}, Span{float})"/> with the vectors of <typeparamref name="TLanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Add<TLanes, TVector>(ReadOnlySpan<float> source, Span<float> destination)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        int n = source.Length, lanes = TLanes.Count, i = 0;
+        ref float s0 = ref MemoryMarshal.GetReference(source);
+        ref float d0 = ref MemoryMarshal.GetReference(destination[..n]);
+        for (; i + lanes <= n; i += lanes)
+        {
+            TLanes.Store(TLanes.Add(TLanes.Load(ref d0, (nuint)i), TLanes.Load(ref s0, (nuint)i)), ref d0, (nuint)i);
+        }
+        for (; i < n; i++)
         {
             destination[i] += source[i];
         }
