@@ -101,4 +101,42 @@ public class RoiCommandTests
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_interrupted_run_keeps_the_cubes_it_finished_and_the_same_command_goes_on()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var cubes = Path.Combine(root, "cubes");
+            Assert.Equal(0, (await Cli.RunAsync(["demo", "cubes", "--out", cubes, "--count", "60", "--size", "64x64x32"])).Exit);
+            var catalogue = Path.Combine(root, "all.vot");
+            var state = catalogue + ".state";
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "astrolabe.dll"), "roi", cubes, "--out", catalogue, "-j", "1" }) psi.ArgumentList.Add(a);
+            using var run = System.Diagnostics.Process.Start(psi)!;
+            var err = run.StandardError.ReadToEndAsync();
+            var output = run.StandardOutput.ReadToEndAsync();
+            // Ctrl-C once the first cube is recorded (the state file's first line is the settings).
+            while (!run.HasExited && (!File.Exists(state) || File.ReadAllLines(state).Length < 2)) await Task.Delay(10);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await run.WaitForExitAsync(timeout.Token);
+
+            Assert.True(run.ExitCode == 130, $"exit {run.ExitCode}: {await output} {await err}");
+            Assert.Contains("interrupted; cubes finished so far are kept in", await err);
+            Assert.False(File.Exists(catalogue), "an interrupted run writes no catalogue");
+            int finished = File.ReadAllLines(state).Length - 1;
+            Assert.InRange(finished, 1, 59);
+
+            var again = await Cli.RunAsync(["roi", cubes, "--out", catalogue, "-j", "1"]);
+            Assert.True(again.Exit == 0, again.Err);
+            Assert.Contains($"60 cubes: {60 - finished} processed, {finished} already done, 0 failed", again.Out);
+            Assert.True(File.Exists(catalogue));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
 }

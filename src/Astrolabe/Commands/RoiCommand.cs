@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Astrolabe.Regions.Detection;
 using Astrolabe.Regions.Pipeline;
 using Spectre.Console;
@@ -67,12 +68,30 @@ public static class RoiCommand
                 return 1;
             }
 
+            // Ctrl-C or SIGTERM stops the run between channels and says how to go on; a second one stops at once.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            int exitCode = 130;
+            PosixSignalRegistration Stop(PosixSignal signal) => PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = !interrupt.IsCancellationRequested;
+                exitCode = signal == PosixSignal.SIGTERM ? 143 : 130;
+                interrupt.Cancel();
+            });
+            using var onInterrupt = Stop(PosixSignal.SIGINT);
+            using var onTerminate = Stop(PosixSignal.SIGTERM);
             PipelineReport report;
-            try { report = await RunWithProgress(pipeline, ct); }
+            try { report = await RunWithProgress(pipeline, interrupt.Token); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"astrolabe roi: cannot write the catalogue or its state: {e.Message}");
                 return 1;
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                // Each finished cube is in the state file already; the catalogue is written only by a complete run.
+                Console.Error.WriteLine($"astrolabe roi: interrupted; cubes finished so far are kept in {PipelineState.PathFor(p.GetValue(output)!)}, " +
+                                        "and the same command goes on from there.");
+                return exitCode;
             }
             foreach (string problem in report.InputProblems) Console.Error.WriteLine($"astrolabe roi: {problem}");
             foreach (var cube in report.Cubes)
