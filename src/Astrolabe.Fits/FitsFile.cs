@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -296,6 +297,7 @@ public sealed class FitsFile : IDisposable
     /// <summary>Bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of the file seen through a read-only
     /// memory map: the page cache itself, so bulk pixel reads decode straight from it into the caller's memory instead
     /// of copying into a buffer first. False when the file cannot be mapped (the caller then reads).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe bool TryGetMapped(long offset, int length, out ReadOnlySpan<byte> bytes)
     {
         bytes = default;

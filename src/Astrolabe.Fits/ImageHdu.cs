@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Astrolabe.Fits;
@@ -125,6 +126,7 @@ public sealed class ImageHdu : Hdu
     }
 
     /// <summary>Reads pixels [first, first + destination.Length) in storage order as physical values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadPixels(long first, Span<float> destination)
     {
         CheckRange(first, destination.Length);

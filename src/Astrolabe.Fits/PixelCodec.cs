@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Astrolabe.Fits;
@@ -9,6 +10,7 @@ internal static class PixelCodec
     public static int BytesPerPixel(int bitpix) => Math.Abs(bitpix) / 8;
 
     /// <summary>Swaps big-endian values to machine order in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToMachineOrder(Span<byte> bytes, int bitpix)
     {
         if (!BitConverter.IsLittleEndian) return;
@@ -22,6 +24,7 @@ internal static class PixelCodec
 
     /// <summary>Copies big-endian FITS values of <paramref name="bitpix"/> from <paramref name="source"/> to
     /// <paramref name="destination"/> in machine order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToMachineOrder(ReadOnlySpan<byte> source, Span<byte> destination, int bitpix)
     {
         if (!BitConverter.IsLittleEndian)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Astrolabe.Fits;
 
 namespace Astrolabe.Regions.Cubes;
@@ -80,6 +81,7 @@ public static class FitsCubeReader
         public int Height { get; } = (int)image.Height;
         public int Channels => channels;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ReadRows(int channel, int firstRow, int rows, Span<float> destination) =>
             image.ReadPixels(channel * planeStride * image.PlaneLength + (long)firstRow * Width, destination[..(rows * Width)]);
     }

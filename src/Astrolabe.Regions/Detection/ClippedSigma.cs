@@ -162,6 +162,7 @@ internal static class ClippedSigma
     private static int SampleStride(int total, int live) => Math.Max(1, total / Math.Clamp(live / 16, 128, SampleLimit));
 
     /// <summary>The median's bracket from a fixed-stride sample of the live (non-NaN) values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Bracket(ReadOnlySpan<float> values, int live, Span<float> sample, out float lo, out float hi)
     {
         int stride = SampleStride(values.Length, live), m = 0;
@@ -177,6 +178,7 @@ internal static class ClippedSigma
     }
 
     /// <summary>The MAD's bracket from the deviations of a fixed-stride sample of the live values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool DeviationBracket(ReadOnlySpan<float> values, int live, double median, Span<float> sample, out float lo, out float hi)
     {
         int stride = SampleStride(values.Length, live), m = 0;

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Astrolabe.Regions.Detection;
 
 /// <summary>Convex hull area of a point set (Andrew's monotone chain).</summary>
 internal static class ConvexHull
 {
     /// <summary>Area of the convex hull of <paramref name="points"/> (which is sorted in place); <paramref name="hull"/> is scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Area(List<(double X, double Y)> points, List<(double X, double Y)> hull)
     {
         if (points.Count < 3)

@@ -152,6 +152,7 @@ public static class LocalNoise
     /// <summary>The MAD over channels of each pixel's S/N spectrum (NaN where too few channels are finite). Long spectra
     /// hold enough samples that every other pixel in x and y, and at most <see cref="SpectrumSamples"/> channels taken at a
     /// fixed stride, suffice for a map that is averaged over a window anyway.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float[] SpectralMad(ICubeSource source, float[] channelInverse, ParallelOptions parallel)
     {
         int width = source.Width, height = source.Height, channels = source.Channels;

@@ -175,6 +175,7 @@ public sealed class RegionFinder
         && (channels == 1 || region.ChannelCount >= _options.MinimumChannels)
         && region.IntegratedSnr >= _options.MinimumIntegratedSnr;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DetectedRegion Measure(ReadOnlySpan<RegionLinker.Voxel> voxels, RegionFootprint footprint, double correlatedPixels)
     {
         double sum = 0, sumSnr = 0, w = 0, wx = 0, wy = 0, wz = 0, wxx = 0, wyy = 0, wxy = 0;

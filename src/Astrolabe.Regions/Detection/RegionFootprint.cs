@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Astrolabe.Regions.Detection;
 
 /// <summary>Scratch map of the sky pixels one region covers: counts its projected area and the area of the convex hull
@@ -21,6 +23,7 @@ internal sealed class RegionFootprint
         Array.Fill(_rowMax, -1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int x, int y)
     {
         _covered[y * _width + x] = true;

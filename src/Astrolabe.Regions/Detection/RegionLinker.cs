@@ -153,6 +153,7 @@ internal sealed class RegionLinker
     }
 
     /// <summary>Merges the set of <paramref name="label"/> into <paramref name="root"/> (0: none yet); the smaller id stays root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Join(int root, int label)
     {
         int other = Find(label);

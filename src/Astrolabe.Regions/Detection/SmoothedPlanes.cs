@@ -278,6 +278,7 @@ internal sealed class SmoothedPlanes
     /// voxels and smooths it. On one thread this goes a band of rows at a time — read, blank, x pass, then the y pass of
     /// the rows whose window is complete — so each S/N and x-pass row is used while it is in cache instead of being
     /// written out to memory and read back for each step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Load(int t, int slot, ChannelReader read)
     {
         float[] data = _data[slot], snr = _snr[slot];
@@ -352,6 +353,7 @@ internal sealed class SmoothedPlanes
     /// the first channel of a run, then the channel entering less the one leaving, in one pass; with a
     /// <paramref name="clip"/>, each combination's slice is compared with its level in the same loop (or right after,
     /// while it is still in the nearest cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateSums(int z, int first, int from, int count, int slot, PlaneClip? clip)
     {
         byte[]? mask = clip?.MaskFor(z);
