@@ -115,7 +115,7 @@ public sealed class RegionFinder
     {
         long planeSize = width * height;
         long whole = channels < LocalNoise.MinimumChannelsForSpectralNoise ? planeSize * channels * 8 : planeSize * 16 + (8L << 20) * 2;
-        return whole + SmoothedPlanes.WorkingBytes(planeSize, _options) + planeSize * (4L * (_options.MergeRadiusChannels + 1) + 1 + SmoothedPlanes.ChannelBatch);
+        return whole + SmoothedPlanes.WorkingBytes(planeSize, _options) + planeSize * (4L * (_options.MergeRadiusChannels + 1) + 1 + SmoothedPlanes.BatchFor(planeSize).Channels);
     }
 
     /// <summary>Values of the clip-level sample that pin each smoothed cube's sigma to about a per cent.</summary>

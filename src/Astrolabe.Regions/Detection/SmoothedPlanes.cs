@@ -26,27 +26,26 @@ internal sealed record PlaneClip(float[] Levels, byte[][] Masks, byte Empty, byt
 /// Boxcars are running sums over the smoothed planes (cost independent of their width).</remarks>
 internal sealed class SmoothedPlanes
 {
-    /// <summary>Pixels per slice of per-pixel work: small enough that a slice of every plane a batch touches (about 70
-    /// ring planes, the sums and masks: ~0.8 MB) stays in the second-level cache, large enough to hand to a thread.</summary>
-    private const int Chunk = 1 << 11;
+    /// <summary>Channels whose boxcar sums are brought up to date together, a slice of pixels at a time (the slice: this
+    /// many pixels), for a plane of <paramref name="planeSize"/> pixels. Each ring plane's slice is read once per batch,
+    /// and each sum's slice stays in cache from one channel of the batch to the next; the ring holds one channel more per
+    /// extra channel of a batch, and a slice of every plane a batch touches stays in the second-level cache.</summary>
+    /// <remarks>Measured, one core. On 256×256×128 cubes (a ring of 256 KB planes, mostly in cache anyway): 2 channels
+    /// against 1, −4 to −6% CPU; 4 against 2 (once channels were smoothed a band of rows at a time), −5% and −7%; 8 or
+    /// 16, no gain for 60% more working memory and, with two workers, more of the shared cache. On 1024×1024×256 cubes,
+    /// where the ring (4 MB planes) is read from the last-level cache or memory: 8 channels in 4,096-pixel slices −6%
+    /// against 4 (5 pairs), 16 in 2,048-pixel slices −7% against 8 (4 pairs): 6.54 → 5.66 CPU s for two cubes, for 419 →
+    /// 694 MB of private memory.</remarks>
+    public static (int Channels, int Pixels) BatchFor(long planeSize) => planeSize >= LargePlane ? (16, 1 << 11) : (4, 1 << 13);
 
-    /// <summary>Channels whose boxcar sums are brought up to date together, a slice of pixels at a time: each sum's slice
-    /// stays in cache from one channel to the next instead of going out to memory and back for each. The ring holds one
-    /// channel more per extra channel of a batch. Measured on 8 × 256×256×128 cubes, one core: 2 channels, −4 to −6% CPU
-    /// (medians of two interleaved A/Bs of six pairs); 8 channels, no gain for 60% more working memory; 4 channels (once
-    /// channels were smoothed a band of rows at a time), −5% and −7% against 2 in two A/Bs of eight pairs, for two more
-    /// ring channels (about 20% more working memory). 16 channels with 2,048-pixel slices: on 1024×1024 planes, where the
-    /// ring is read from the last-level cache or memory, each ring plane is read once per 16 channels instead of once per
-    /// 4 and each sum once per 16 (A/Bs on two 1024×1024×256 cubes, one core: 8 channels −6%, 5 pairs; 16 against 8 −7%,
-    /// 4 pairs; 16 against 4: 6.54 → 5.66 CPU s), for 419 → 694 MB of private memory there; on 256×256×128 cubes no
-    /// change (−1%, 10 pairs).</summary>
-    public const int ChannelBatch = 16;
+    /// <summary>Planes of this many pixels or more (1024×1024) take the long batches.</summary>
+    private const long LargePlane = 1 << 20;
 
     /// <summary>Planes smaller than this are smoothed on one thread, and their slices are not spread over threads below
     /// a quarter of it.</summary>
     private const int ParallelPlane = 1 << 16;
 
-    private readonly int _width, _height, _channels, _planeSize, _ring, _reach;
+    private readonly int _width, _height, _channels, _planeSize, _ring, _reach, _chunk;
     private readonly float[]?[] _taps;
     private readonly (int Spatial, int Half)[] _combinations;
     private readonly float[][] _data, _snr;
@@ -91,7 +90,8 @@ internal sealed class SmoothedPlanes
         }
         _combinations = combinations.ToArray();
         _reach = _combinations.Max(c => c.Half);
-        Batch = Math.Min(ChannelBatch, channels);
+        (int batch, _chunk) = BatchFor(_planeSize);
+        Batch = Math.Min(batch, channels);
         _ring = Math.Min(channels, 2 * _reach + 1 + Batch);
         _data = NewPlanes(_ring);
         _snr = NewPlanes(_ring);
@@ -115,7 +115,7 @@ internal sealed class SmoothedPlanes
     /// <summary>Bytes a cube of this plane size needs for the ring, sums and scratch (the defaults: about 46 planes).</summary>
     public static long WorkingBytes(long planeSize, FinderOptions options)
     {
-        int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 1 + ChannelBatch;
+        int reach = options.SpectralScalesChannels.Max() / 2, ring = 2 * reach + 1 + BatchFor(planeSize).Channels;
         int spatial = options.SpatialScalesPixels.Count(s => s > 0);
         int sums = options.SpatialScalesPixels.Count * options.SpectralScalesChannels.Count(b => b > 1);
         return planeSize * (4L * (ring * (2 + spatial) + sums + Math.Clamp(spatial, 1, 2)) + ring);
@@ -127,7 +127,7 @@ internal sealed class SmoothedPlanes
     /// <summary>Number of smoothed versions of the cube (spatial × spectral scales).</summary>
     public int Count => _combinations.Length;
 
-    /// <summary>Channels brought up to date together (<see cref="ChannelBatch"/>, or fewer in a short cube): a
+    /// <summary>Channels brought up to date together (<see cref="BatchFor"/>, or fewer in a short cube): a
     /// <see cref="PlaneClip"/> needs this many masks.</summary>
     public int Batch { get; }
 
@@ -421,16 +421,17 @@ internal sealed class SmoothedPlanes
     {
         if (!parallel || _parallel.MaxDegreeOfParallelism <= 1 || _planeSize < ParallelPlane / 4)
         {
-            for (int from = 0; from < _planeSize; from += Chunk)
+            for (int from = 0; from < _planeSize; from += _chunk)
             {
-                work(from, Math.Min(Chunk, _planeSize - from));
+                work(from, Math.Min(_chunk, _planeSize - from));
             }
             return;
         }
-        Parallel.For(0, (_planeSize + Chunk - 1) / Chunk, _parallel, c =>
+        int chunk = _chunk;
+        Parallel.For(0, (_planeSize + chunk - 1) / chunk, _parallel, c =>
         {
-            int from = c * Chunk;
-            work(from, Math.Min(Chunk, _planeSize - from));
+            int from = c * chunk;
+            work(from, Math.Min(chunk, _planeSize - from));
         });
     }
 
