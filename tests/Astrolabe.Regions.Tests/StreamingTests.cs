@@ -64,6 +64,18 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public void Large_planes_brought_up_to_date_sixteen_channels_at_a_time_give_the_regions_of_four()
+    {
+        Assert.Equal((16, 1 << 11), SmoothedPlanes.BatchFor(1024 * 1024));
+        Assert.Equal((4, 1 << 13), SmoothedPlanes.BatchFor(256 * 256));
+        var synthetic = SyntheticCubeGenerator.Generate(new SyntheticCubeSpec { Seed = 53, Width = 1024, Height = 1024, Channels = 24, Sources = 20 });
+        var sixteen = new RegionFinder().Find(synthetic.Cube, synthetic.BeamAreaPixels, parallelism: 1);
+        var four = new RegionFinder { Batch = (4, 1 << 13) }.Find(synthetic.Cube, synthetic.BeamAreaPixels, parallelism: 1);
+        Assert.NotEmpty(sixteen.Regions);
+        Assert.Equal(four.Regions, sixteen.Regions);
+    }
+
+    [Fact]
     public void Voxels_that_meet_only_in_a_later_channel_form_one_region()
     {
         // Two voxels far apart in channel 0, a bar joining them in channel 1, and a lone voxel after them in scan order.

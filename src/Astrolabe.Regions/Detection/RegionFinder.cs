@@ -23,6 +23,10 @@ public sealed class RegionFinder
 
     public FinderOptions Options => _options;
 
+    /// <summary>Channels per batch and pixels per slice of the boxcar update, instead of the plane size's default (tests
+    /// show that the batching does not change the result).</summary>
+    internal (int Channels, int Pixels)? Batch { get; init; }
+
     /// <summary>Finds the regions in <paramref name="cube"/>.</summary>
     /// <param name="correlatedPixels">How many pixels share one noise sample (the beam area in pixels for an interferometric
     /// image, 1 for independent pixels); it makes the integrated S/N honest.</param>
@@ -74,7 +78,7 @@ public sealed class RegionFinder
             };
         }
 
-        var planes = new SmoothedPlanes(width, height, channels, _options, parallel, Blank);
+        var planes = new SmoothedPlanes(width, height, channels, _options, parallel, Blank, Batch);
         float[] limits = ClipLimits(planes, read, channels, planeSize);
         var linker = new RegionLinker(width, height, _options.MergeRadiusPixels, channels > 1 ? _options.MergeRadiusChannels : 0);
         var clip = new PlaneClip(limits, Enumerable.Range(0, planes.Batch).Select(_ => PlanePool.Rent<byte>(planeSize, zeroed: true)).ToArray(), Empty, Detected);

@@ -61,7 +61,10 @@ internal sealed class SmoothedPlanes
     /// inside them does not read them again.</summary>
     private int _heldFirst, _heldLast = -1;
 
-    public SmoothedPlanes(int width, int height, int channels, FinderOptions options, ParallelOptions parallel, byte blanked)
+    /// <param name="batch">Channels per batch and pixels per slice; by default <see cref="BatchFor"/> of the plane size
+    /// (tests compare the two).</param>
+    public SmoothedPlanes(int width, int height, int channels, FinderOptions options, ParallelOptions parallel, byte blanked,
+        (int Channels, int Pixels)? batch = null)
     {
         _blanked = blanked;
         _width = width;
@@ -90,8 +93,8 @@ internal sealed class SmoothedPlanes
         }
         _combinations = combinations.ToArray();
         _reach = _combinations.Max(c => c.Half);
-        (int batch, _chunk) = BatchFor(_planeSize);
-        Batch = Math.Min(batch, channels);
+        (int perBatch, _chunk) = batch ?? BatchFor(_planeSize);
+        Batch = Math.Min(perBatch, channels);
         _ring = Math.Min(channels, 2 * _reach + 1 + Batch);
         _data = NewPlanes(_ring);
         _snr = NewPlanes(_ring);
