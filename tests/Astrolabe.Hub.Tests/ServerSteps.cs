@@ -76,9 +76,7 @@ public static class ServerSteps
         using var ws = new ClientWebSocket();
         signIn(ws);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await ws.ConnectAsync(ChannelsUrl(hub, user, kernelId), timeout.Token);
-        var channel = new KernelChannel(ws, user, timeout.Token);
-        await channel.WaitUntilIopubListensAsync();
+        var channel = await KernelChannel.OpenAsync(ws, hub, user, kernelId, timeout.Token);
         var msgId = await channel.SendCellAsync(code);
         string? result = null, error = null;
         while (true)
@@ -111,9 +109,7 @@ public static class ServerSteps
         using var ws = new ClientWebSocket();
         ws.Options.Cookies = browser.Cookies;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await ws.ConnectAsync(ChannelsUrl(browser.Base, user, kernelId), timeout.Token);
-        var channel = new KernelChannel(ws, user, timeout.Token);
-        await channel.WaitUntilIopubListensAsync();
+        var channel = await KernelChannel.OpenAsync(ws, browser.Base, user, kernelId, timeout.Token);
         var msgId = await channel.SendCellAsync(code);
         // Busy with this request's id, not any busy: the kernel has the cell, so closing cannot lose it.
         while (true)
@@ -122,7 +118,9 @@ public static class ServerSteps
             if (message["parent_header"]?["msg_id"]?.GetValue<string>() == msgId && message["header"]!["msg_type"]!.GetValue<string>() == "status"
                 && message["content"]!["execution_state"]?.GetValue<string>() == "busy") break;
         }
-        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        // Only our half of the close: the receive loop may take the server's answering close frame, and then a full
+        // close would wait for one that never comes.
+        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
     }
 
     /// <summary>One channels WebSocket to a kernel, speaking Jupyter messaging (v5.3) as JSON text frames. Messages are
@@ -135,17 +133,27 @@ public static class ServerSteps
         private readonly string _session = Guid.NewGuid().ToString("N");
         private readonly Channel<JsonNode> _received = Channel.CreateUnbounded<JsonNode>();
 
-        public KernelChannel(ClientWebSocket ws, string user, CancellationToken timeout)
+        private KernelChannel(ClientWebSocket ws, string user, CancellationToken timeout)
         {
             (_ws, _user, _timeout) = (ws, user, timeout);
             _ = PumpAsync();
+        }
+
+        /// <summary>Connects <paramref name="ws"/> (signed in already) to the kernel's channels; returns once its IOPub
+        /// subscription is live (<see cref="WaitUntilIopubListensAsync"/>).</summary>
+        public static async Task<KernelChannel> OpenAsync(ClientWebSocket ws, Uri hub, string user, string kernelId, CancellationToken timeout)
+        {
+            await ws.ConnectAsync(ChannelsUrl(hub, user, kernelId), timeout);
+            var channel = new KernelChannel(ws, user, timeout);
+            await channel.WaitUntilIopubListensAsync();
+            return channel;
         }
 
         /// <summary>Asks for kernel_info until a published message arrives. The server opens a new IOPub subscription
         /// for each WebSocket, and ZeroMQ drops what is published before a subscription is live; the server checks this
         /// itself only when it believes the kernel idle, and its belief can lag the kernel's (a cell that has just
         /// ended). A cell sent before the subscription is live has its results lost: the wait for them never ends.</summary>
-        public async Task WaitUntilIopubListensAsync()
+        private async Task WaitUntilIopubListensAsync()
         {
             while (true)
             {
