@@ -7,11 +7,7 @@ public static class Cli
 {
     public static async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "astrolabe.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
+        using var p = Start(args, env);
         if (stdin is not null) await p.StandardInput.WriteAsync(stdin);
         p.StandardInput.Close();
         var output = p.StandardOutput.ReadToEndAsync();
@@ -19,6 +15,16 @@ public static class Cli
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await p.WaitForExitAsync(timeout.Token);
         return (p.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the program with its standard streams redirected, for a test that acts while it runs.</summary>
+    public static Process Start(string[] args, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "astrolabe.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
     }
 
     public static string TempDataRoot() => Path.Combine(Path.GetTempPath(), "astrolabe-cli-" + Guid.NewGuid().ToString("N")[..10]);

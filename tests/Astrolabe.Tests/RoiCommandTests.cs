@@ -112,9 +112,7 @@ public class RoiCommandTests
             Assert.Equal(0, (await Cli.RunAsync(["demo", "cubes", "--out", cubes, "--count", "60", "--size", "64x64x32"])).Exit);
             var catalogue = Path.Combine(root, "all.vot");
             var state = catalogue + ".state";
-            var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "astrolabe.dll"), "roi", cubes, "--out", catalogue, "-j", "1" }) psi.ArgumentList.Add(a);
-            using var run = System.Diagnostics.Process.Start(psi)!;
+            using var run = Cli.Start(["roi", cubes, "--out", catalogue, "-j", "1"]);
             var err = run.StandardError.ReadToEndAsync();
             var output = run.StandardOutput.ReadToEndAsync();
             // Ctrl-C once the first cube is recorded (the state file's first line is the settings).

@@ -49,7 +49,7 @@ public sealed class RoiPipeline
         long budgetBytes = _options.MemoryBudgetBytes > 0 ? _options.MemoryBudgetBytes : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
         var budget = new MemoryBudget(budgetBytes);
 
-        string? outputFolder = Path.GetDirectoryName(Path.GetFullPath(_options.Output));
+        string? outputFolder = Path.GetDirectoryName(catalogue);
         if (outputFolder is not null) Directory.CreateDirectory(outputFolder);
         ThrowUnlessWritable(_options.Output);
         using var state = PipelineState.Open(PipelineState.PathFor(_options.Output), PipelineState.Describe(_options.Finder), _options.Resume);
