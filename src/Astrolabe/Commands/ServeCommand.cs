@@ -32,6 +32,12 @@ public static class ServeCommand
                 return 0;
             }
             catch (Exception e) when (SettingsErrors.Of(e) is { } problems) { return SettingsErrors.Report(problems); }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                Console.Error.WriteLine($"astrolabe serve: {e.Message} Another program (perhaps another astrolabe) is serving there: " +
+                                        "stop it, or choose another address with --listen.");
+                return 1;
+            }
         });
         return command;
     }
