@@ -18,13 +18,15 @@ public sealed partial class HubHost : IAsyncDisposable
     public WebApplication App { get; }
     public Uri Url { get; }
     public string DataRoot { get; }
+    /// <summary>What the hub has logged (information and above), for failure messages.</summary>
+    public MemoryLog Log { get; }
     public Accounts Accounts => App.Services.GetRequiredService<Accounts>();
     public ServerSessions Sessions => App.Services.GetRequiredService<ServerSessions>();
     private readonly bool _ownsDataRoot;
 
-    private HubHost(WebApplication app, Uri url, string dataRoot, bool ownsDataRoot)
+    private HubHost(WebApplication app, Uri url, string dataRoot, bool ownsDataRoot, MemoryLog log)
     {
-        App = app; Url = url; DataRoot = dataRoot; _ownsDataRoot = ownsDataRoot;
+        App = app; Url = url; DataRoot = dataRoot; _ownsDataRoot = ownsDataRoot; Log = log;
     }
 
     public static async Task<HubHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataRoot = null, int? port = null)
@@ -44,11 +46,13 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.WebHost.UseUrls(url.ToString());
         builder.Logging.ClearProviders();
+        var log = new MemoryLog();
+        builder.Logging.AddProvider(log);
         builder.Services.AddHub(builder.Configuration);
         var app = builder.Build();
         app.MapHub();
         await app.StartAsync();
-        return new HubHost(app, url, dataRoot, owns);
+        return new HubHost(app, url, dataRoot, owns, log);
     }
 
     public async Task<string> AddUserAsync(string name, bool admin = false)

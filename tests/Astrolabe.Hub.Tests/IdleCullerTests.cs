@@ -41,7 +41,8 @@ public sealed class IdleCullerTests
         await Task.Delay(TimeSpan.FromSeconds(3)); // both now idle by activity
         var culled = await culler.CullOnceAsync(CancellationToken.None);
 
-        Assert.Equal(["cull-ida/"], culled);
+        var records = string.Join("; ", (await hub.Accounts.Store.ListLiveServersAsync()).Select(s => $"{s.UserName}: {s.State}, started {s.Started:O}, active {s.LastActivity:O}"));
+        Assert.True(culled.SequenceEqual(["cull-ida/"]), $"culled [{string.Join(", ", culled)}] at {DateTimeOffset.UtcNow:O}; {records}\n{hub.Log}");
         Assert.Equal(State.ServerState.Stopped, (await hub.Accounts.Store.FindServerAsync("cull-ida", ""))!.State);
         Assert.Equal(State.ServerState.Running, (await hub.Accounts.Store.FindServerAsync("cull-bo", ""))!.State);
         Assert.Equal(HttpStatusCode.OK, (await busy.Http.GetAsync("/user/cull-bo/api/status")).StatusCode);

@@ -111,12 +111,15 @@ public static class ServerSteps
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var channel = await KernelChannel.OpenAsync(ws, browser.Base, user, kernelId, timeout.Token);
         var msgId = await channel.SendCellAsync(code);
-        // Busy with this request's id, not any busy: the kernel has the cell, so closing cannot lose it.
+        // Any sign that the kernel has this cell, so closing cannot lose it: a message about this request (busy, the
+        // code echoed), or the kernel dying. A cell that kills its kernel at once (the memory tests) can take the
+        // kernel down before its IOPub thread has sent "busy"; then the server's "restarting" or "dead" is the sign.
         while (true)
         {
             var message = await channel.ReceiveAsync();
-            if (message["parent_header"]?["msg_id"]?.GetValue<string>() == msgId && message["header"]!["msg_type"]!.GetValue<string>() == "status"
-                && message["content"]!["execution_state"]?.GetValue<string>() == "busy") break;
+            if (message["parent_header"]?["msg_id"]?.GetValue<string>() == msgId) break;
+            if (message["header"]?["msg_type"]?.GetValue<string>() == "status"
+                && message["content"]?["execution_state"]?.GetValue<string>() is "restarting" or "dead") break;
         }
         // Only our half of the close: the receive loop may take the server's answering close frame, and then a full
         // close would wait for one that never comes.
