@@ -47,16 +47,22 @@ public sealed class HubLifetime(HubDatabase database, Accounts accounts, ServerS
     {
         var tick = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false) is true)
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false) is true)
             {
-                await sessions.FlushActivityAsync(ct);
-                await sessions.WatchAsync(ct);
-                if (++tick % 12 == 0) await temporary.ExpireAsync(ct);
-                if (tick % 60 == 0) await store.RemoveExpiredAsync(ct);
+                try
+                {
+                    await sessions.FlushActivityAsync(ct);
+                    await sessions.WatchAsync(ct);
+                    if (++tick % 12 == 0) await temporary.ExpireAsync(ct);
+                    if (tick % 60 == 0) await store.RemoveExpiredAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Background hub work failed"); }
             }
-            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Background hub work failed"); }
         }
+        // Stopping is not a failure, also when the host stops without having started (an address in use), which
+        // the host would otherwise log as a crashed background service.
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 }

@@ -21,6 +21,10 @@ public class ServeCommandTests
             Assert.Contains("--listen", serve.Err);
             // The error output is that one line (the log, on standard output, still carries the host's own report).
             Assert.Single(serve.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            // The background loops, stopped before they ever ran, do not report themselves as crashed.
+            Assert.Contains("Hosting failed to start", serve.Out);
+            Assert.DoesNotContain("BackgroundService failed", serve.Out);
+            Assert.DoesNotContain("crit:", serve.Out);
         }
         finally
         {

@@ -91,6 +91,10 @@ public sealed class UserCommandTests
                      ("--Hub:MemoryLimitGiB=4", "'MemoryLimitGiB' is not a setting of Hub"),
                      ("--Tap:MaxRows=10", "'MaxRows' is not a setting of Tap"),
                      ("--Hub:Profiles:0:Memory=2048", "'Memory' is not a setting of a profile (Hub:Profiles)"),
+                     // Outside Hub and Tap: a mistyped option or setting name, or a stray word.
+                     ("--data=/tmp/elsewhere", "'--data' is not an option or a setting. The settings are DataRoot, Listen"),
+                     ("--Hbu:MemoryLimitMiB=400", "'--Hbu:MemoryLimitMiB' is not an option or a setting"),
+                     ("demo", "'demo' is not an option or a setting"),
                  })
         {
             var root = Cli.TempDataRoot();
@@ -107,6 +111,10 @@ public sealed class UserCommandTests
             var cli = await Cli.RunAsync(["user", "list", "--data-root", Cli.TempDataRoot(), "--config", settings]);
             Assert.Equal(2, cli.Exit);
             Assert.Contains("'CullIdle' is not a setting of Hub", cli.Err);
+            await File.WriteAllTextAsync(settings, """{"Datroot": "/srv/astrolabe", "Hub": {}}""");
+            cli = await Cli.RunAsync(["user", "list", "--data-root", Cli.TempDataRoot(), "--config", settings]);
+            Assert.Equal(2, cli.Exit);
+            Assert.Contains($"'Datroot' in {settings} is not a setting", cli.Err);
         }
         finally { File.Delete(settings); }
     }

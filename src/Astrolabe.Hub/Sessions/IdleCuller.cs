@@ -20,11 +20,15 @@ public sealed class IdleCuller(HubStore store, ServerSessions sessions, Accounts
     {
         if (options.CullIdleSeconds <= 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CullCheckSeconds));
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false) is true)
+        try
         {
-            try { await CullOnceAsync(ct); }
-            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Idle culling pass failed"); }
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false) is true)
+            {
+                try { await CullOnceAsync(ct); }
+                catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Idle culling pass failed"); }
+            }
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { } // stopping (see HubLifetime)
     }
 
     /// <summary>One pass over the running servers; returns the ones stopped.</summary>
