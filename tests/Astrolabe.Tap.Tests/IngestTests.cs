@@ -100,6 +100,50 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal("mag", table.Columns.Single(c => c.Name == "vmag").Unit);
     }
 
+    [Fact]
+    public async Task Votable_descriptions_before_fields_and_values_hide_neither()
+    {
+        // What `astrolabe roi` writes, and what many archives write: a table DESCRIPTION straight before the first
+        // FIELD, and a FIELD whose DESCRIPTION comes straight before its VALUES (with the null value).
+        var path = Path.Combine(_dataRoot, "described.vot");
+        await File.WriteAllTextAsync(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+             <RESOURCE type="results">
+              <TABLE name="t">
+               <DESCRIPTION>Sources, described</DESCRIPTION>
+               <FIELD name="file" datatype="char" arraysize="*"><DESCRIPTION>Where it was found</DESCRIPTION></FIELD>
+               <FIELD name="n" datatype="int"><DESCRIPTION>Number, -1 when unknown</DESCRIPTION><VALUES null="-1"/></FIELD>
+               <FIELD name="ra" datatype="double" unit="deg" ucd="pos.eq.ra;meta.main"/>
+               <FIELD name="dec" datatype="double" unit="deg" ucd="pos.eq.dec;meta.main"/>
+               <DATA><TABLEDATA>
+                <TR><TD>a.fits</TD><TD>1</TD><TD>10.5</TD><TD>-20.25</TD></TR>
+                <TR><TD>b.fits</TD><TD>-1</TD><TD>11.5</TD><TD>-21.25</TD></TR>
+               </TABLEDATA></DATA>
+              </TABLE>
+             </RESOURCE>
+            </VOTABLE>
+            """);
+        var result = await CatalogIngest.IngestFileAsync(ConnectionString, path, "survey.described", null, null, default);
+        Assert.Equal(2, result.Rows);
+        var table = await PublishedAsync("survey.described");
+        Assert.Equal("Sources, described", table.Description);
+        Assert.Equal(["file", "n", "ra", "dec"], table.Columns.Select(c => c.Name));
+        Assert.Equal("Where it was found", table.Columns[0].Description);
+        Assert.Equal("Number, -1 when unknown", table.Columns[1].Description);
+
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT file, n, ra, dec FROM \"survey.described\" ORDER BY file";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(("a.fits", 1L, 10.5, -20.25), (reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("b.fits", reader.GetString(0));
+        Assert.True(reader.IsDBNull(1), "the FIELD's null value (-1) is stored as NULL");
+    }
+
     private async Task<string> WriteCsvAsync()
     {
         var csv = new StringBuilder("id,label,alpha,delta,v\n");

@@ -13,7 +13,14 @@ public static class Cli
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            // A program that should have ended (a serve that should have refused to start) is not left running.
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            throw new TimeoutException($"astrolabe {string.Join(' ', args)} was still running after 2 minutes:\n{await output}\n{await error}");
+        }
         return (p.ExitCode, await output, await error);
     }
 

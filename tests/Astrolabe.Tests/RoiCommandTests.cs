@@ -137,4 +137,56 @@ public class RoiCommandTests
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_catalogue_in_every_format_loads_as_a_table_that_answers_adql_over_tap()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var cubes = Path.Combine(root, "cubes");
+            Assert.Equal(0, (await Cli.RunAsync(["demo", "cubes", "--out", cubes, "--count", "3", "--size", "64x64x32"])).Exit);
+            foreach (var format in new[] { "vot", "fits", "csv" })
+            {
+                var found = await Cli.RunAsync(["roi", cubes, "--out", Path.Combine(root, $"regions.{format}")]);
+                Assert.True(found.Exit == 0, found.Err);
+                var loaded = await Cli.RunAsync(["catalog", "ingest", Path.Combine(root, $"regions.{format}"), "--table", $"roi.regions_{format}", "--data-root", root]);
+                Assert.True(loaded.Exit == 0, $"{format}: {loaded.Err}");
+            }
+            var expected = File.ReadAllLines(Path.Combine(root, "regions.csv"));
+            Assert.True(expected.Length > 3, "the demo cubes have regions");
+
+            await using var serve = await ServeProcess.StartAsync(root, Astrolabe.Hub.Tests.HubHost.FreePort());
+            using var http = new HttpClient { BaseAddress = serve.Url };
+            async Task<string[]> QueryAsync(string adql)
+            {
+                var response = await http.GetAsync("/tap/sync?REQUEST=doQuery&LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString(adql));
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, $"{adql}: {(int)response.StatusCode} {body}");
+                return body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+            }
+
+            // The same rows from each format's table, and the same as the pipeline's own CSV.
+            const string columns = "file, roi, ra, dec, freq_min, freq_max, flux, snr, area_pix, major_arcsec, solidity";
+            var fromVot = await QueryAsync($"SELECT {columns} FROM roi.regions_vot ORDER BY file, roi");
+            Assert.Equal(fromVot, await QueryAsync($"SELECT {columns} FROM roi.regions_fits ORDER BY file, roi"));
+            Assert.Equal(fromVot, await QueryAsync($"SELECT {columns} FROM roi.regions_csv ORDER BY file, roi"));
+            Assert.Equal(expected.Length, fromVot.Length);
+            var header = expected[0].Split(',');
+            var first = expected[1].Split(',');
+            Assert.Equal(first[Array.IndexOf(header, "file")], fromVot[1].Split(',')[0]);
+
+            // A cone search around the first region finds it, with the units of the catalogue.
+            var (ra, dec) = (first[Array.IndexOf(header, "ra")], first[Array.IndexOf(header, "dec")]);
+            var cone = await QueryAsync($"SELECT file, roi FROM roi.regions_vot WHERE CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', {ra}, {dec}, 0.0001)) = 1");
+            Assert.Contains($"{first[0]},{first[1]}", cone);
+            var tables = await http.GetStringAsync("/tap/tables");
+            Assert.Contains("roi.regions_vot", tables);
+            Assert.Matches("<name>freq_min</name>\\s*<description>[^<]*</description>\\s*<unit>Hz</unit>", tables);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
 }

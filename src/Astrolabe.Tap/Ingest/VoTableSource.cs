@@ -94,8 +94,12 @@ internal sealed class VoTableSource : ITableSource
         bool sawRoot = false;
         var columns = new List<PublishedColumn>();
         bool inTable = false;
-        while (_xml.Read())
+        // Reading an element's content leaves the reader on the node after it, which the loop must look at before
+        // reading on: a FIELD right after the table's DESCRIPTION was skipped that way.
+        bool onNext = false;
+        while (onNext || _xml.Read())
         {
+            onNext = false;
             if (_xml.NodeType != XmlNodeType.Element)
             {
                 continue;
@@ -116,6 +120,7 @@ internal sealed class VoTableSource : ITableSource
                     break;
                 case "DESCRIPTION" when inTable && _fields.Count == 0 && Description is null:
                     Description = _xml.ReadElementContentAsString().Trim();
+                    onNext = true;
                     break;
                 case "FIELD" when inTable:
                     ReadField(columns);
@@ -176,8 +181,10 @@ internal sealed class VoTableSource : ITableSource
         if (!_xml.IsEmptyElement)
         {
             int depth = _xml.Depth;
-            while (_xml.Read() && !(_xml.NodeType == XmlNodeType.EndElement && _xml.Depth == depth))
+            bool onNext = false; // as in ReadHeader: a VALUES right after the DESCRIPTION was skipped
+            while ((onNext || _xml.Read()) && !(_xml.NodeType == XmlNodeType.EndElement && _xml.Depth == depth))
             {
+                onNext = false;
                 if (_xml.NodeType != XmlNodeType.Element)
                 {
                     continue;
@@ -185,10 +192,7 @@ internal sealed class VoTableSource : ITableSource
                 if (_xml.LocalName == "DESCRIPTION")
                 {
                     description = _xml.ReadElementContentAsString().Trim();
-                    if (_xml.NodeType == XmlNodeType.EndElement && _xml.Depth == depth)
-                    {
-                        break;
-                    }
+                    onNext = true;
                 }
                 else if (_xml.LocalName == "VALUES")
                 {
