@@ -139,6 +139,45 @@ public class RoiCommandTests
     }
 
     [Fact]
+    public async Task A_truncated_cube_fails_with_a_hint_and_lenient_reading_searches_what_is_there()
+    {
+        var root = Cli.TempDataRoot();
+        try
+        {
+            var cubes = Path.Combine(root, "cubes");
+            Assert.Equal(0, (await Cli.RunAsync(["demo", "cubes", "--out", cubes, "--count", "2", "--size", "64x64x32"])).Exit);
+            var damaged = Path.Combine(cubes, "cube_0002.fits");
+            // Cut inside the data unit: about the first half of the channels remain.
+            await using (var file = new FileStream(damaged, FileMode.Open)) file.SetLength(file.Length * 6 / 10);
+            var catalogue = Path.Combine(root, "all.csv");
+
+            var strict = await Cli.RunAsync(["roi", cubes, "--out", catalogue]);
+            Assert.Equal(2, strict.Exit);
+            Assert.Contains($"FAILED {damaged}: not valid FITS: Data unit truncated", strict.Err);
+            Assert.Contains("(--lenient reads what is readable)", strict.Err);
+            Assert.DoesNotContain("cube_0002", File.ReadAllText(catalogue));
+
+            // The same command with --lenient: the failed cube is tried again and read as far as it goes, the repair noted.
+            var lenient = await Cli.RunAsync(["roi", cubes, "--out", catalogue, "--lenient"]);
+            Assert.True(lenient.Exit == 0, lenient.Err);
+            Assert.Contains($"note   {damaged}: HDU 0, byte", lenient.Err);
+            Assert.Contains("missing values read as NaN", lenient.Err);
+            Assert.Contains("2 cubes: 1 processed, 1 already done, 0 failed", lenient.Out);
+            var rows = File.ReadAllLines(catalogue);
+            Assert.Contains(rows, r => r.StartsWith(damaged + ",", StringComparison.Ordinal));
+            // Regions found in the damaged cube lie in the channels that were read (19 whole ones; chan_max is 0-based).
+            var header = rows[0].Split(',');
+            int channel = Array.IndexOf(header, "chan_max");
+            Assert.All(rows.Skip(1).Where(r => r.StartsWith(damaged + ",", StringComparison.Ordinal)),
+                r => Assert.True(int.Parse(r.Split(',')[channel], System.Globalization.CultureInfo.InvariantCulture) < 20, r));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_catalogue_in_every_format_loads_as_a_table_that_answers_adql_over_tap()
     {
         var root = Cli.TempDataRoot();

@@ -86,7 +86,8 @@ public sealed class RoiPipeline
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, ct) =>
         {
             string file = files[i];
-            var (outcome, found) = await ProcessOneAsync(file, state, finder, budget, needed => InnerParallelism(needed, budget, files.Count), ct).ConfigureAwait(false);
+            var (outcome, found) = await ProcessOneAsync(file, state, finder, budget, needed => InnerParallelism(needed, budget, files.Count),
+                _options.Lenient ? FitsReadOptions.Lenient : null, ct).ConfigureAwait(false);
             outcomes[i] = outcome;
             rows[i] = found;
             lock (gate)
@@ -128,7 +129,8 @@ public sealed class RoiPipeline
     }
 
     private static async Task<(CubeOutcome, IReadOnlyList<RegionOfInterest>)> ProcessOneAsync(
-        string file, PipelineState state, RegionFinder finder, MemoryBudget budget, Func<long, int> innerParallelism, CancellationToken cancellationToken)
+        string file, PipelineState state, RegionFinder finder, MemoryBudget budget, Func<long, int> innerParallelism, FitsReadOptions? read,
+        CancellationToken cancellationToken)
     {
         string key;
         long size = 0, modified = 0;
@@ -154,7 +156,7 @@ public sealed class RoiPipeline
 
         try
         {
-            using var fits = FitsFile.Open(file);
+            using var fits = FitsFile.Open(file, read);
             var (found, notes) = await ProcessImage(fits, file, finder, budget, innerParallelism, cancellationToken).ConfigureAwait(false);
             state.Record(new CubeRecord { Key = key, File = file, Size = size, ModifiedTicks = modified, Succeeded = true, Notes = notes, Regions = found });
             return (new CubeOutcome(file, true, false, found.Count, null, notes), found);

@@ -22,6 +22,11 @@ public sealed record RoiPipelineOptions
     /// <summary>Skip cubes that an earlier run with the same settings finished (the state file next to the output).</summary>
     public bool Resume { get; init; } = true;
 
+    /// <summary>Read damaged files as far as they are readable (<see cref="Fits.FitsReadOptions.Lenient"/>: a truncated
+    /// data unit's missing pixels are blank, malformed cards are kept as text, ...); each repair becomes a note of the
+    /// cube. A file read this way without repairs gives what a strict read gives, so earlier results stay valid.</summary>
+    public bool Lenient { get; init; }
+
     public void Validate()
     {
         if (Inputs.Count == 0) throw new ArgumentException("Give at least one input file, folder or glob.");

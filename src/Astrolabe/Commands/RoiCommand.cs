@@ -20,6 +20,7 @@ public static class RoiCommand
         var parallel = new Option<int>("--parallel", "-j") { Description = "Cubes processed at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var memory = new Option<double>("--memory-gb") { Description = "Working memory for the cubes in flight, GB (default: half of the available memory)." };
         var restart = new Option<bool>("--restart") { Description = "Ignore the state of an earlier run and process every cube again." };
+        var lenient = new Option<bool>("--lenient") { Description = "Read damaged FITS files as far as they are readable (truncated data is blank); each repair is noted." };
 
         // Checked here, under the names the user typed; the pipeline checks the same settings again for its other callers.
         snr.Require(v => v > 0, "a positive S/N");
@@ -39,7 +40,7 @@ public static class RoiCommand
 
         var command = new Command("roi", "Find regions of interest in FITS cubes and write one catalogue.")
         {
-            inputs, output, snr, minSnr, minPixels, minChannels, parallel, memory, restart,
+            inputs, output, snr, minSnr, minPixels, minChannels, parallel, memory, restart, lenient,
         };
         command.SetAction(async (p, ct) =>
         {
@@ -53,6 +54,7 @@ public static class RoiCommand
                     Parallelism = p.GetValue(parallel),
                     MemoryBudgetBytes = (long)(p.GetValue(memory) * 1e9),
                     Resume = !p.GetValue(restart),
+                    Lenient = p.GetValue(lenient),
                     Finder = new FinderOptions
                     {
                         SnrThreshold = p.GetValue(snr),
@@ -96,7 +98,9 @@ public static class RoiCommand
             foreach (string problem in report.InputProblems) Console.Error.WriteLine($"astrolabe roi: {problem}");
             foreach (var cube in report.Cubes)
             {
-                if (!cube.Succeeded) Console.Error.WriteLine($"FAILED {cube.File}: {cube.Error}");
+                if (!cube.Succeeded)
+                    Console.Error.WriteLine($"FAILED {cube.File}: {cube.Error}" +
+                                            (!p.GetValue(lenient) && cube.Error!.StartsWith("not valid FITS", StringComparison.Ordinal) ? " (--lenient reads what is readable)" : ""));
                 foreach (string note in cube.Notes) Console.Error.WriteLine($"note   {cube.File}: {note}");
             }
             if (report.Cubes.Count == 0) return report.ExitCode; // nothing searched, nothing written: the problems say why
