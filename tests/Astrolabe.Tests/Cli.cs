@@ -35,4 +35,17 @@ public static class Cli
     }
 
     public static string TempDataRoot() => Path.Combine(Path.GetTempPath(), "astrolabe-cli-" + Guid.NewGuid().ToString("N")[..10]);
+
+    /// <summary>A fresh folder path (<see cref="TempDataRoot"/>, not created) that is deleted with what it holds when
+    /// disposed: `using var scratch = new Cli.TempFolder();` in place of try/finally in every test.</summary>
+    public sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = TempDataRoot();
+
+        public void Dispose()
+        {
+            try { if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true); }
+            catch (IOException) { } // a server's process may still be letting go of a file: cleaning up is not the test
+        }
+    }
 }

@@ -10,28 +10,25 @@ public sealed class PlatformIdentityTests
     [Fact]
     public async Task An_async_tap_job_made_with_a_hub_token_belongs_to_that_user_only()
     {
-        var root = Cli.TempDataRoot();
-        try
-        {
-            await using var serve = await ServeProcess.StartAsync(root, HubHost.FreePort(), "--Tap:DemoRows=1000");
-            var ann = await UserTokenAsync(serve.Url, "tap-ann");
-            var ben = await UserTokenAsync(serve.Url, "tap-ben");
+        using var scratch = new Cli.TempFolder();
+        var root = scratch.Path;
+        await using var serve = await ServeProcess.StartAsync(root, HubHost.FreePort(), "--Tap:DemoRows=1000");
+        var ann = await UserTokenAsync(serve.Url, "tap-ann");
+        var ben = await UserTokenAsync(serve.Url, "tap-ben");
 
-            using var annClient = new ApiClient(serve.Url, ann);
-            var created = await annClient.Http.PostAsync("/tap/async", new FormUrlEncodedContent(new Dictionary<string, string>
-                { ["LANG"] = "ADQL", ["QUERY"] = "SELECT TOP 1 * FROM TAP_SCHEMA.tables" }));
-            Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
-            var job = created.Headers.Location!.ToString();
-            Assert.Equal("tap-ann", await annClient.Http.GetStringAsync(job.TrimEnd('/') + "/owner"));
+        using var annClient = new ApiClient(serve.Url, ann);
+        var created = await annClient.Http.PostAsync("/tap/async", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["LANG"] = "ADQL", ["QUERY"] = "SELECT TOP 1 * FROM TAP_SCHEMA.tables" }));
+        Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
+        var job = created.Headers.Location!.ToString();
+        Assert.Equal("tap-ann", await annClient.Http.GetStringAsync(job.TrimEnd('/') + "/owner"));
 
-            using var benClient = new ApiClient(serve.Url, ben);
-            var refused = await benClient.Http.GetAsync(job);
-            Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, refused.StatusCode.ToString());
-            var list = await benClient.Http.GetStringAsync("/tap/async");
-            Assert.DoesNotContain(job.TrimEnd('/').Split('/')[^1], list);
-            Assert.Equal(HttpStatusCode.OK, (await annClient.Http.GetAsync(job)).StatusCode);
-        }
-        finally { try { Directory.Delete(root, true); } catch (IOException) { } }
+        using var benClient = new ApiClient(serve.Url, ben);
+        var refused = await benClient.Http.GetAsync(job);
+        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, refused.StatusCode.ToString());
+        var list = await benClient.Http.GetStringAsync("/tap/async");
+        Assert.DoesNotContain(job.TrimEnd('/').Split('/')[^1], list);
+        Assert.Equal(HttpStatusCode.OK, (await annClient.Http.GetAsync(job)).StatusCode);
     }
 
     private static async Task<string> UserTokenAsync(Uri hub, string user)

@@ -6,53 +6,50 @@ public sealed class UserCommandTests
     [Fact]
     public async Task Users_are_added_listed_given_new_passwords_and_removed()
     {
-        var root = Cli.TempDataRoot();
-        try
-        {
-            var add = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
-            Assert.Equal(0, add.Exit);
-            Assert.Contains("Added user 'vega'", add.Out);
-            Assert.Matches("Password \\(shown once\\): \\S{20}", add.Out);
+        using var scratch = new Cli.TempFolder();
+        var root = scratch.Path;
+        var add = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
+        Assert.Equal(0, add.Exit);
+        Assert.Contains("Added user 'vega'", add.Out);
+        Assert.Matches("Password \\(shown once\\): \\S{20}", add.Out);
 
-            var admin = await Cli.RunAsync(["user", "add", "deneb", "--admin", "--password-stdin", "--data-root", root], stdin: "a-long-password\n");
-            Assert.Equal(0, admin.Exit);
-            Assert.DoesNotContain("a-long-password", admin.Out);
+        var admin = await Cli.RunAsync(["user", "add", "deneb", "--admin", "--password-stdin", "--data-root", root], stdin: "a-long-password\n");
+        Assert.Equal(0, admin.Exit);
+        Assert.DoesNotContain("a-long-password", admin.Out);
 
-            var again = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
-            Assert.Equal(1, again.Exit);
-            Assert.Contains("already exists", again.Err);
+        var again = await Cli.RunAsync(["user", "add", "vega", "--data-root", root]);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("already exists", again.Err);
 
-            var list = await Cli.RunAsync(["user", "list", "--data-root", root]);
-            Assert.Equal(0, list.Exit);
-            var lines = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.StartsWith("deneb", lines[1]);
-            Assert.Contains("yes", lines[1]);
-            Assert.StartsWith("vega", lines[2]);
+        var list = await Cli.RunAsync(["user", "list", "--data-root", root]);
+        Assert.Equal(0, list.Exit);
+        var lines = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("deneb", lines[1]);
+        Assert.Contains("yes", lines[1]);
+        Assert.StartsWith("vega", lines[2]);
 
-            var passwd = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "another-long-one\n");
-            Assert.Equal(0, passwd.Exit);
-            var tooShort = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "short\n");
-            Assert.Equal(1, tooShort.Exit);
-            Assert.Contains("at least 8 characters", tooShort.Err);
+        var passwd = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "another-long-one\n");
+        Assert.Equal(0, passwd.Exit);
+        var tooShort = await Cli.RunAsync(["user", "passwd", "vega", "--password-stdin", "--data-root", root], stdin: "short\n");
+        Assert.Equal(1, tooShort.Exit);
+        Assert.Contains("at least 8 characters", tooShort.Err);
 
-            // A user with a server the hub still runs (recorded here as a running hub would) is not removed: this
-            // command cannot stop it, and the record is what leads the hub to it.
-            var store = new Astrolabe.Hub.State.HubStore(new Astrolabe.Hub.State.HubDatabase(
-                Astrolabe.Hub.HubOptions.From(PlatformHost.ReadConfiguration([], null, new Dictionary<string, string?> { ["DataRoot"] = root })).DatabaseConnectionString), TimeProvider.System);
-            Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Stopped], Astrolabe.Hub.State.ServerState.Running));
-            var busy = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
-            Assert.Equal(1, busy.Exit);
-            Assert.Contains("'vega' still has server 'lab' running or starting; stop them first", busy.Err);
-            Assert.Contains("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
-            Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Running], Astrolabe.Hub.State.ServerState.Stopped));
+        // A user with a server the hub still runs (recorded here as a running hub would) is not removed: this
+        // command cannot stop it, and the record is what leads the hub to it.
+        var store = new Astrolabe.Hub.State.HubStore(new Astrolabe.Hub.State.HubDatabase(
+            Astrolabe.Hub.HubOptions.From(PlatformHost.ReadConfiguration([], null, new Dictionary<string, string?> { ["DataRoot"] = root })).DatabaseConnectionString), TimeProvider.System);
+        Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Stopped], Astrolabe.Hub.State.ServerState.Running));
+        var busy = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
+        Assert.Equal(1, busy.Exit);
+        Assert.Contains("'vega' still has server 'lab' running or starting; stop them first", busy.Err);
+        Assert.Contains("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
+        Assert.True(await store.TransitionServerAsync("vega", "lab", [Astrolabe.Hub.State.ServerState.Running], Astrolabe.Hub.State.ServerState.Stopped));
 
-            Assert.Equal(0, (await Cli.RunAsync(["user", "remove", "vega", "--data-root", root])).Exit);
-            var missing = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
-            Assert.Equal(1, missing.Exit);
-            Assert.Contains("no user 'vega'", missing.Err);
-            Assert.DoesNotContain("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
-        }
-        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+        Assert.Equal(0, (await Cli.RunAsync(["user", "remove", "vega", "--data-root", root])).Exit);
+        var missing = await Cli.RunAsync(["user", "remove", "vega", "--data-root", root]);
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("no user 'vega'", missing.Err);
+        Assert.DoesNotContain("vega", (await Cli.RunAsync(["user", "list", "--data-root", root])).Out);
     }
 
     [Theory]
@@ -61,14 +58,11 @@ public sealed class UserCommandTests
     [InlineData("../etc", "lower-case letter")]
     public async Task Unsafe_user_names_are_refused_with_the_reason(string name, string reason)
     {
-        var root = Cli.TempDataRoot();
-        try
-        {
-            var result = await Cli.RunAsync(["user", "add", name, "--data-root", root]);
-            Assert.Equal(1, result.Exit);
-            Assert.Contains(reason, result.Err);
-        }
-        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+        using var scratch = new Cli.TempFolder();
+        var root = scratch.Path;
+        var result = await Cli.RunAsync(["user", "add", name, "--data-root", root]);
+        Assert.Equal(1, result.Exit);
+        Assert.Contains(reason, result.Err);
     }
 
     [Fact]
@@ -122,32 +116,29 @@ public sealed class UserCommandTests
     [Fact]
     public async Task Groups_are_made_filled_listed_emptied_and_deleted_from_the_command_line()
     {
-        var root = Cli.TempDataRoot();
-        try
-        {
-            foreach (var user in new[] { "vega", "deneb" }) Assert.Equal(0, (await Cli.RunAsync(["user", "add", user, "--data-root", root])).Exit);
-            var add = await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root]);
-            Assert.Equal(0, add.Exit);
-            Assert.Contains("Created group 'alma-team'", add.Out);
-            Assert.Contains("already exists", (await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root])).Err);
-            var bad = await Cli.RunAsync(["group", "add", "-bad", "--data-root", root]);
-            Assert.NotEqual(0, bad.Exit);
+        using var scratch = new Cli.TempFolder();
+        var root = scratch.Path;
+        foreach (var user in new[] { "vega", "deneb" }) Assert.Equal(0, (await Cli.RunAsync(["user", "add", user, "--data-root", root])).Exit);
+        var add = await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root]);
+        Assert.Equal(0, add.Exit);
+        Assert.Contains("Created group 'alma-team'", add.Out);
+        Assert.Contains("already exists", (await Cli.RunAsync(["group", "add", "alma-team", "--data-root", root])).Err);
+        var bad = await Cli.RunAsync(["group", "add", "-bad", "--data-root", root]);
+        Assert.NotEqual(0, bad.Exit);
 
-            var partly = await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "nobody", "--data-root", root]);
-            Assert.Equal(1, partly.Exit);
-            Assert.Contains("no such user(s): nobody; nobody was added", partly.Err);
-            Assert.Equal(0, (await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "deneb", "--data-root", root])).Exit);
-            Assert.Equal(["deneb", "vega"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            var list = await Cli.RunAsync(["group", "list", "--data-root", root]);
-            Assert.Matches("alma-team +2 +deneb vega", list.Out);
+        var partly = await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "nobody", "--data-root", root]);
+        Assert.Equal(1, partly.Exit);
+        Assert.Contains("no such user(s): nobody; nobody was added", partly.Err);
+        Assert.Equal(0, (await Cli.RunAsync(["group", "add-user", "alma-team", "vega", "deneb", "--data-root", root])).Exit);
+        Assert.Equal(["deneb", "vega"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var list = await Cli.RunAsync(["group", "list", "--data-root", root]);
+        Assert.Matches("alma-team +2 +deneb vega", list.Out);
 
-            Assert.Equal(0, (await Cli.RunAsync(["group", "remove-user", "alma-team", "vega", "--data-root", root])).Exit);
-            Assert.Equal(["deneb"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.Equal(0, (await Cli.RunAsync(["group", "remove", "alma-team", "--data-root", root])).Exit);
-            var gone = await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root]);
-            Assert.Equal(1, gone.Exit);
-            Assert.Contains("no group 'alma-team'", gone.Err);
-        }
-        finally { if (Directory.Exists(root)) Directory.Delete(root, true); }
+        Assert.Equal(0, (await Cli.RunAsync(["group", "remove-user", "alma-team", "vega", "--data-root", root])).Exit);
+        Assert.Equal(["deneb"], (await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root])).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(0, (await Cli.RunAsync(["group", "remove", "alma-team", "--data-root", root])).Exit);
+        var gone = await Cli.RunAsync(["group", "members", "alma-team", "--data-root", root]);
+        Assert.Equal(1, gone.Exit);
+        Assert.Contains("no group 'alma-team'", gone.Err);
     }
 }
