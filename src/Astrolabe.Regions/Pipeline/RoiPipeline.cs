@@ -218,10 +218,14 @@ public sealed class RoiPipeline
         }
     }
 
+    /// <summary>How <see cref="Describe"/> begins the reason of a file that is not valid FITS (what a lenient read may
+    /// still get something from).</summary>
+    public const string NotValidFits = "not valid FITS";
+
     /// <summary>A one-line reason naming what is wrong, without a stack trace.</summary>
     public static string Describe(Exception e) => e switch
     {
-        FitsFormatException => $"not valid FITS: {e.Message}",
+        FitsFormatException => $"{NotValidFits}: {e.Message}",
         FileNotFoundException or DirectoryNotFoundException => $"not found: {e.Message}",
         UnauthorizedAccessException => $"cannot be read: {e.Message}",
         EndOfStreamException => $"truncated: {e.Message}",

@@ -100,7 +100,7 @@ public static class RoiCommand
             {
                 if (!cube.Succeeded)
                     Console.Error.WriteLine($"FAILED {cube.File}: {cube.Error}" +
-                                            (!p.GetValue(lenient) && cube.Error!.StartsWith("not valid FITS", StringComparison.Ordinal) ? " (--lenient reads what is readable)" : ""));
+                                            (!p.GetValue(lenient) && cube.Error!.StartsWith(RoiPipeline.NotValidFits, StringComparison.Ordinal) ? " (--lenient reads what is readable)" : ""));
                 foreach (string note in cube.Notes) Console.Error.WriteLine($"note   {cube.File}: {note}");
             }
             if (report.Cubes.Count == 0) return report.ExitCode; // nothing searched, nothing written: the problems say why
